@@ -1,0 +1,472 @@
+"""Build the demo content: a city education bureau and one of its schools.
+
+The bureau is 泉州市教育局; its texts come from the real work plans in
+``shared/seeds`` (泉教办〔2018〕85号 and the tasks the other bureaus list).
+The school is a second Wagtail Site on ``school.localhost``, so one install
+serves both, each with its own disclosure column and organisation profile.
+
+Run ``python manage.py load_demo`` (add ``--reset`` to rebuild). Later
+features add their own content in functions called from ``handle``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
+from demo.models import HomePage
+from govopen_wagtail.models import (
+    DisclosureColumnPage,
+    DisclosureGuidePage,
+    DisclosureIndexPage,
+    DisclosureItemPage,
+    DisclosureRulesPage,
+    OrganisationProfile,
+)
+
+BUREAU_SLUG = "quanzhou-edu"
+SCHOOL_SLUG = "quanzhou-school"
+SCHOOL_HOSTNAME = "school.localhost"
+
+
+def at(year: int, month: int, day: int, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour))
+
+
+def p(*paragraphs: str) -> str:
+    return "".join(f"<p>{text}</p>" for text in paragraphs)
+
+
+def publish(parent: Page, page: Page, published: dt.datetime | None = None) -> Page:
+    """Add ``page`` under ``parent`` and publish it through a revision,
+    as an editor would, so index numbers and revisions are real."""
+    page.live = False
+    if published is not None:
+        page.first_published_at = published
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+BUREAU_PROFILE = dict(
+    name="泉州市教育局",
+    credit_code="11350500003598370M",
+    office_name="泉州市教育局办公室",
+    address="福建省泉州市丰泽区东海街道行政中心",
+    postal_code="362000",
+    office_hours="工作日 上午8:00—12:00，下午14:30—17:30（法定节假日除外）",
+    phone="0595-22180000",
+    fax="0595-22180001",
+    email="gk@qzedu.example.cn",
+    website="http://127.0.0.1:8000/",
+)
+SCHOOL_PROFILE = dict(
+    name="泉州市实验学校",
+    credit_code="12350500MB0318276Y",
+    office_name="学校办公室",
+    address="福建省泉州市鲤城区新华北路",
+    postal_code="362000",
+    office_hours="工作日 上午8:00—12:00，下午14:30—17:30",
+    phone="0595-22990000",
+    fax="0595-22990001",
+    email="office@qzsy.example.cn",
+    website=f"http://{SCHOOL_HOSTNAME}:8000/",
+)
+
+
+def ensure_root() -> Page:
+    """The tree's root page, recreated (with the default locale) if a
+    ``flush`` removed what Wagtail's migrations put there."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+    return root
+
+
+def set_profile(site: Site, values: dict) -> None:
+    profile = OrganisationProfile.for_site(site)
+    for name, value in values.items():
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save()
+
+
+@dataclass
+class Item:
+    title: str
+    summary: str
+    body: str
+    generated: dt.date
+    unit: str
+
+
+BUREAU_ITEMS = {
+    "机构职能": [
+        Item(
+            "泉州市教育局主要职责和内设机构",
+            "本局依据“三定”方案履行的主要职责、内设机构、负责人、办公地址、办公时间和联系方式。",
+            p(
+                "依法公开本机关职能和依据的三定方案的文号，主要职责、二级机构设置、负责人姓名、"
+                "办公地址、办公时间、联系方式、邮政编码、单位邮箱等信息。",
+                "内设机构：办公室、计划财务科、政策法规科、组织人事科、基础教育科、职业与成人教育科、"
+                "行政审核审批科、督导室。",
+            ),
+            dt.date(2026, 3, 2),
+            "组织人事科",
+        ),
+    ],
+    "规划计划": [
+        Item(
+            "泉州市教育局2018年政务公开工作实施方案",
+            "泉教办〔2018〕85号：围绕“五公开”，加强公开解读回应、政务服务、平台建设和制度化规范化。",
+            p(
+                "为贯彻落实国家、省、市关于全面推进政务公开工作的系列部署，大力推进“五公开”，"
+                "着力加强公开解读回应，着力推进政务公开平台建设，着力推进政务公开制度化规范化，"
+                "着力提升政务服务工作实效，助力建设人民满意的服务型机关。",
+                "根据《泉州市人民政府办公室关于印发2018年政务公开工作主要任务分解表的通知》"
+                "（泉政办〔2018〕51号），结合教育工作实际，制定本实施方案。",
+                "坚持以公开为常态、不公开为例外，以公开促落实，以公开促规范，以公开促服务，"
+                "进一步提升政务公开常态化、规范化、标准化水平，切实保障人民群众对教育工作的知情权、"
+                "参与权和监督权。",
+            ),
+            dt.date(2018, 6, 28),
+            "办公室",
+        ),
+    ],
+    "财政预决算": [
+        Item(
+            "泉州市教育局2026年部门预算",
+            "市教育局部门预算、本级“三公”经费预算说明及表格。",
+            p(
+                "根据预算法和政府信息公开条例，现将泉州市教育局2026年部门预算及“三公”经费预算公开如下。",
+                "对县区教育转移支付资金分配情况同步公开，确保政策资金流向、使用公开透明。",
+            ),
+            dt.date(2026, 2, 10),
+            "计划财务科",
+        ),
+    ],
+    "义务教育": [
+        Item(
+            "2026年泉州市区义务教育阶段学校招生入学工作意见",
+            "市区公办小学、初中招生范围、报名时间、材料要求和随迁子女入学办法。",
+            p(
+                "坚持免试就近入学，公办学校按划定的服务区招生。",
+                "报名时间为2026年7月1日至7月10日，家长通过招生平台网上报名，按要求上传户籍、房产等材料。",
+                "进城务工人员随迁子女按“以流入地为主、以公办学校为主”的原则安排入学。",
+            ),
+            dt.date(2026, 6, 3),
+            "基础教育科",
+        ),
+        Item(
+            "义务教育控辍保学工作进展情况",
+            "全市义务教育控辍保学工作机制、劝返复学情况和下一步措施。",
+            p(
+                "做好义务教育控辍保学、县域义务教育均衡发展、农村义务教育学生营养改善计划等工作进展情况的公开。",
+                "建立健全控辍保学工作台账，对疑似辍学学生逐一核查、逐人劝返。",
+            ),
+            dt.date(2026, 9, 15),
+            "基础教育科",
+        ),
+        Item(
+            "泉州市校外培训机构白名单（2026年第三批）",
+            "经审核登记的校外培训机构名称、地址、培训类别和收费标准。",
+            p(
+                "突出做好社会力量办学、校外培训机构管理等信息公开工作。",
+                "家长选择校外培训机构时，请核对机构是否列入白名单，并通过监管平台缴费。",
+            ),
+            dt.date(2026, 10, 20),
+            "职业与成人教育科",
+        ),
+    ],
+    "学生资助": [
+        Item(
+            "2026年秋季学期家庭经济困难学生资助政策",
+            "学前教育、义务教育、普通高中和中等职业教育各学段资助项目、标准和申请办法。",
+            p(
+                "重点公开家庭经济困难学生资助政策，确保各项资助政策全面落地见效。",
+                "资助申请由学生或家长向就读学校提出，学校组织认定并公示，公示期不少于5个工作日。",
+                "公示名单仅含姓名、年级和资助档次，不公开身份证号、家庭住址和联系电话。",
+            ),
+            dt.date(2026, 9, 1),
+            "学生资助管理中心",
+        ),
+    ],
+}
+
+
+class Command(BaseCommand):
+    help = "Load demo content: an education bureau and a school, each with a disclosure column."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete existing demo content and build it again."
+        )
+        parser.add_argument(
+            "--no-superuser",
+            action="store_true",
+            help="Do not create the demo administrator (admin / admin).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, reset: bool = False, no_superuser: bool = False, **options):
+        existing = HomePage.objects.filter(slug__in=[BUREAU_SLUG, SCHOOL_SLUG])
+        if existing.exists():
+            if not reset:
+                self.stdout.write("Demo content is already loaded (use --reset to rebuild).")
+                return
+            Site.objects.filter(root_page__in=existing).delete()
+            for page in existing:
+                page.delete()
+
+        root = ensure_root()
+        bureau_home = self.build_bureau(root)
+        school_home = self.build_school(root)
+        self.remove_placeholder(root, [bureau_home, school_home])
+        if not no_superuser:
+            self.create_superuser()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo loaded: bureau at http://127.0.0.1:8000/, "
+                f"school at http://{SCHOOL_HOSTNAME}:8000/, admin at http://127.0.0.1:8000/admin/"
+            )
+        )
+
+    def remove_placeholder(self, root: Page, keep: list[Page]) -> None:
+        # Wagtail's "Welcome to your new Wagtail site!" page is unreachable now.
+        for page in root.get_children().exclude(pk__in=[p.pk for p in keep]):
+            if page.specific_class is Page:
+                page.delete()
+
+    def build_bureau(self, root: Page) -> Page:
+        home = root.add_child(
+            instance=HomePage(
+                title="泉州市教育局",
+                slug=BUREAU_SLUG,
+                intro=p("泉州市教育局门户网站（示例）。政府信息公开请进入“政府信息公开”专栏。"),
+            )
+        )
+        # The site and its profile come first: the credit code prefixes index numbers.
+        site = Site.objects.filter(is_default_site=True).first() or Site(
+            hostname="localhost", port=80, is_default_site=True
+        )
+        site.root_page = home
+        site.site_name = "泉州市教育局"
+        site.save()
+        set_profile(site, BUREAU_PROFILE)
+        index = publish(
+            home,
+            DisclosureIndexPage(
+                title="政府信息公开",
+                slug="xxgk",
+                intro=p(
+                    "根据《中华人民共和国政府信息公开条例》，本专栏集中发布泉州市教育局的政府信息公开指南、"
+                    "政府信息公开制度、法定主动公开内容和政府信息公开工作年度报告。"
+                ),
+            ),
+            at(2019, 5, 15),
+        )
+        publish(index, self.bureau_guide(), at(2019, 5, 15))
+        rules = publish(
+            index,
+            DisclosureRulesPage(
+                title="政府信息公开制度",
+                slug="zd",
+                body=p(
+                    "本栏目发布泉州市教育局政府信息公开工作的各项制度，包括主动公开、依申请公开、"
+                    "保密审查、政策解读和回应关切、考核评议等制度。"
+                ),
+            ),
+            at(2019, 5, 20),
+        )
+        publish(
+            rules,
+            DisclosureRulesPage(
+                title="泉州市教育局政府信息公开保密审查制度",
+                slug="bmsc",
+                document_number="泉教办[2019]12号",
+                effective_date=dt.date(2019, 6, 1),
+                body=p(
+                    "第一条 为规范政府信息公开保密审查工作，根据《中华人民共和国保守国家秘密法》"
+                    "《中华人民共和国政府信息公开条例》，制定本制度。",
+                    "第二条 拟公开的政府信息，由承办科室按照“先审查、后公开”和“一事一审”的原则进行保密审查。",
+                    "第三条 涉及身份证号、电话、家庭详细住址等个人隐私的信息，公开前应当作去标识化处理。",
+                ),
+            ),
+            at(2019, 6, 1),
+        )
+        publish(
+            rules,
+            DisclosureRulesPage(
+                title="泉州市教育局政策解读工作制度",
+                slug="zcjd",
+                document_number="泉教办〔2020〕第031号",
+                effective_date=dt.date(2020, 4, 1),
+                body=p(
+                    "按照“谁起草、谁解读”原则，严格落实政策性文件与解读方案、解读材料同步组织、"
+                    "同步审签、同步部署的“三同步”工作要求。",
+                    "政策解读材料随文件同步签审，并于文件公开之后的3个工作日之内配套公开。",
+                ),
+            ),
+            at(2020, 4, 1),
+        )
+        active = publish(
+            index,
+            DisclosureColumnPage(
+                title="法定主动公开内容",
+                slug="fdzdgknr",
+                column=DisclosureColumnPage.Column.ACTIVE,
+                intro=p("按照主动公开基本目录分类发布，每条信息标注索引号、名称、内容概述和生成日期。"),
+            ),
+            at(2019, 5, 15),
+        )
+        for n, (category, items) in enumerate(BUREAU_ITEMS.items(), start=1):
+            column = publish(
+                active,
+                DisclosureColumnPage(title=category, slug=f"lm{n:02d}"),
+                at(2019, 5, 15),
+            )
+            for m, item in enumerate(items, start=1):
+                publish(
+                    column,
+                    DisclosureItemPage(
+                        title=item.title,
+                        slug=f"xx{n:02d}{m:02d}",
+                        summary=item.summary,
+                        body=item.body,
+                        generated_date=item.generated,
+                        formed_date=item.generated,
+                        issuing_unit=item.unit,
+                    ),
+                    at(item.generated.year, item.generated.month, item.generated.day, 10),
+                )
+        reports = publish(
+            index,
+            DisclosureColumnPage(
+                title="政府信息公开年报",
+                slug="nb",
+                column=DisclosureColumnPage.Column.REPORTS,
+                intro=p("本机关政府信息公开工作年度报告于每年1月31日前发布。"),
+            ),
+            at(2019, 5, 15),
+        )
+        publish(
+            reports,
+            DisclosureItemPage(
+                title="泉州市教育局2025年政府信息公开工作年度报告",
+                slug="nb2025",
+                summary="2025年度主动公开、依申请公开、行政复议和行政诉讼情况及存在的主要问题和改进情况。",
+                body=p(
+                    "一、总体情况。2025年，本局坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、"
+                    "服务、结果公开。",
+                    "二、主动公开政府信息情况、三、收到和处理政府信息公开申请情况、四、政府信息公开行政复议、"
+                    "行政诉讼情况，详见报告表格。",
+                ),
+                generated_date=dt.date(2026, 1, 20),
+                issuing_unit="办公室",
+            ),
+            at(2026, 1, 20, 10),
+        )
+        return home
+
+    def bureau_guide(self) -> DisclosureGuidePage:
+        return DisclosureGuidePage(
+            title="泉州市教育局政府信息公开指南",
+            slug="zn",
+            intro=p(
+                "为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。"
+                "需要获得本局政府信息公开服务的公民、法人或者其他组织，建议阅读本指南。"
+            ),
+            information_arrangement=p(
+                "本局主动公开的政府信息分为机构职能、规划计划、政策文件、财政预决算、义务教育、学生资助、"
+                "校外培训机构治理等类别，在“法定主动公开内容”栏目中按类别和时间顺序编排。",
+                "每条信息标注索引号、名称、内容概述和生成日期。索引号由本机关统一社会信用代码、年份和顺序号组成，"
+                "如 11350500003598370M/2026-00001。",
+            ),
+            last_reviewed=dt.date(2026, 3, 1),
+        )
+
+    def build_school(self, root: Page) -> Page:
+        home = root.add_child(
+            instance=HomePage(
+                title="泉州市实验学校",
+                slug=SCHOOL_SLUG,
+                intro=p("泉州市实验学校网站（示例）：同一套系统中的第二个站点，拥有自己的信息公开专栏。"),
+            )
+        )
+        site, _ = Site.objects.update_or_create(
+            hostname=SCHOOL_HOSTNAME,
+            port=8000,
+            defaults={"root_page": home, "site_name": "泉州市实验学校", "is_default_site": False},
+        )
+        set_profile(site, SCHOOL_PROFILE)
+        index = publish(
+            home,
+            DisclosureIndexPage(
+                title="信息公开",
+                slug="xxgk",
+                intro=p("学校依照《高等学校信息公开办法》《中小学校信息公开》等规定公开学校信息。"),
+            ),
+            at(2021, 9, 1),
+        )
+        publish(
+            index,
+            DisclosureGuidePage(
+                title="泉州市实验学校信息公开指南",
+                slug="zn",
+                information_arrangement=p(
+                    "学校公开的信息包括学校基本情况、招生入学、收费项目和标准、学生资助、"
+                    "教育教学和安全管理等类别，按类别和时间顺序编排。"
+                ),
+                last_reviewed=dt.date(2026, 9, 1),
+            ),
+            at(2021, 9, 1),
+        )
+        publish(
+            index,
+            DisclosureRulesPage(
+                title="学校信息公开制度",
+                slug="zd",
+                body=p("学校办公室负责信息公开的日常工作；涉及学生个人信息的，公开前作去标识化处理。"),
+            ),
+            at(2021, 9, 1),
+        )
+        active = publish(
+            index,
+            DisclosureColumnPage(
+                title="主动公开内容",
+                slug="zdgk",
+                column=DisclosureColumnPage.Column.ACTIVE,
+            ),
+            at(2021, 9, 1),
+        )
+        publish(
+            active,
+            DisclosureItemPage(
+                title="泉州市实验学校2026年秋季收费项目和标准",
+                slug="sf2026",
+                summary="经物价部门核准的收费项目、收费标准、收费依据和监督电话。",
+                body=p("学校严格执行核准的收费项目和标准，不得擅自增加收费项目、提高收费标准。"),
+                generated_date=dt.date(2026, 8, 25),
+                formed_date=dt.date(2026, 8, 20),
+                issuing_unit="学校办公室",
+            ),
+            at(2026, 8, 25, 10),
+        )
+        return home
+
+    def create_superuser(self) -> None:
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.invalid", "admin")
+            self.stdout.write("Created demo administrator: admin / admin (change it outside a demo).")

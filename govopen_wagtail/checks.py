@@ -1,0 +1,184 @@
+"""System checks for govopen settings and holiday data.
+
+IDs: govopen_wagtail.E001–E0xx for configuration that will break at run
+time, W001–W0xx for things an editor must act on (e.g. holiday data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .conf import govopen_settings
+from .identifiers import IndexNumberFormatError, validate_index_number_format
+
+REQUIRED_APPS = (
+    "wagtail",
+    "wagtail.contrib.settings",
+    "wagtail_modeladmin",
+    "simple_history",
+    "modelcluster",
+    "taggit",
+)
+
+
+@register(Tags.compatibility)
+def check_installed_apps(app_configs=None, **kwargs):
+    errors = []
+    for name in REQUIRED_APPS:
+        if not apps.is_installed(name):
+            errors.append(
+                Error(
+                    f"govopen_wagtail needs '{name}' in INSTALLED_APPS.",
+                    hint="See docs/tutorial/install.md for the full list.",
+                    id="govopen_wagtail.E001",
+                )
+            )
+    return errors
+
+
+@register()
+def check_settings(app_configs=None, **kwargs):
+    errors = []
+
+    base = govopen_settings.BASE_TEMPLATE
+    if not isinstance(base, str) or not base:
+        errors.append(
+            Error("GOVOPEN_BASE_TEMPLATE must be a template name.", id="govopen_wagtail.E002")
+        )
+    else:
+        try:
+            get_template(base)
+        except TemplateDoesNotExist:
+            errors.append(
+                Error(
+                    f"GOVOPEN_BASE_TEMPLATE '{base}' cannot be found.",
+                    hint="Point it at your site's base template, or remove the setting.",
+                    id="govopen_wagtail.E003",
+                )
+            )
+
+    sources = govopen_settings.HOLIDAY_SOURCES
+    if not isinstance(sources, (list, tuple)) or not sources:
+        errors.append(
+            Error(
+                "GOVOPEN_HOLIDAY_SOURCES must be a non-empty list of "
+                '{"CLASS": ..., "OPTIONS": {...}} entries.',
+                id="govopen_wagtail.E004",
+            )
+        )
+    else:
+        for i, entry in enumerate(sources):
+            errors.extend(_check_source(i, entry))
+
+    try:
+        validate_index_number_format(govopen_settings.INDEX_NUMBER_FORMAT)
+    except IndexNumberFormatError as exc:
+        errors.append(
+            Error(
+                f"GOVOPEN_INDEX_NUMBER_FORMAT is not usable: {exc}.",
+                hint='The default is "{credit_code}/{year}-{serial:05d}".',
+                id="govopen_wagtail.E006",
+            )
+        )
+
+    for name in (
+        "ACTIVE_DISCLOSURE_WORKING_DAYS",
+        "APPLICATION_REPLY_WORKING_DAYS",
+        "INDEX_RECENT_ITEMS",
+        "HOLIDAY_LOOKAHEAD_DAYS",
+        "GUIDE_REVIEW_INTERVAL_DAYS",
+    ):
+        value = getattr(govopen_settings, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            errors.append(
+                Error(
+                    f"GOVOPEN_{name} must be a whole number of 0 or more, not {value!r}.",
+                    id="govopen_wagtail.E007",
+                )
+            )
+
+    for label in govopen_settings.EXTRA_INDEX_SUBPAGE_TYPES:
+        try:
+            apps.get_model(label)
+        except (LookupError, ValueError):
+            errors.append(
+                Error(
+                    f"GOVOPEN_EXTRA_INDEX_SUBPAGE_TYPES names '{label}', which is not a model.",
+                    hint='Use "app_label.ModelName".',
+                    id="govopen_wagtail.E008",
+                )
+            )
+    return errors
+
+
+def _check_source(i: int, entry) -> list:
+    if not isinstance(entry, dict) or "CLASS" not in entry:
+        return [
+            Error(
+                f"GOVOPEN_HOLIDAY_SOURCES[{i}] must be a dict with a 'CLASS' key.",
+                id="govopen_wagtail.E004",
+            )
+        ]
+    try:
+        cls = import_string(entry["CLASS"])
+    except ImportError as exc:
+        return [
+            Error(
+                f"GOVOPEN_HOLIDAY_SOURCES[{i}]: cannot import {entry['CLASS']!r} ({exc}).",
+                id="govopen_wagtail.E005",
+            )
+        ]
+    options = entry.get("OPTIONS", {})
+    if not isinstance(options, dict):
+        return [
+            Error(f"GOVOPEN_HOLIDAY_SOURCES[{i}]['OPTIONS'] must be a dict.", id="govopen_wagtail.E004")
+        ]
+    if not callable(getattr(cls, "year_data", None)):
+        return [
+            Error(
+                f"GOVOPEN_HOLIDAY_SOURCES[{i}]: {entry['CLASS']} has no year_data() method.",
+                id="govopen_wagtail.E005",
+            )
+        ]
+    return []
+
+
+def holiday_coverage_gaps(today: dt.date | None = None) -> list[int]:
+    """Years within the look-ahead window that no holiday source covers."""
+    from .calendar import get_calendar
+
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=govopen_settings.HOLIDAY_LOOKAHEAD_DAYS)
+    return get_calendar().uncovered_years(today, horizon)
+
+
+@register()
+def check_holiday_coverage(app_configs=None, **kwargs):
+    try:
+        gaps = holiday_coverage_gaps()
+    except DatabaseError:
+        # Tables not migrated yet (e.g. during the first migrate).
+        return []
+    except Exception:  # a broken source is reported by check_settings
+        return []
+    return [
+        Warning(
+            f"No holiday data for {year}: working days in {year} are counted Monday–Friday "
+            "and deadlines are marked provisional.",
+            hint=(
+                f"Enter the State Council's {year} holiday notice under "
+                "Government information disclosure → Holidays in the Wagtail admin, "
+                "or upgrade the chinesecalendar package."
+            ),
+            id="govopen_wagtail.W001",
+        )
+        for year in gaps
+    ]

@@ -1,0 +1,66 @@
+"""Every ``GOVOPEN_*`` setting, with its default, in one place.
+
+Values are read from ``django.conf.settings`` each time they are asked for, so
+``override_settings`` in tests and per-process configuration both work without
+restarting anything. Use it as::
+
+    from govopen_wagtail.conf import govopen_settings
+    govopen_settings.BASE_TEMPLATE
+
+The reference documentation (``docs/reference/settings.md``) lists the same
+names; ``tests/test_conf.py`` checks that the two stay in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings as django_settings
+
+PREFIX = "GOVOPEN_"
+
+DEFAULTS: dict[str, Any] = {
+    # Template that every govopen page extends. Point it at your site's base
+    # template (it must define ``title``, ``extra_css`` and ``content`` blocks).
+    "BASE_TEMPLATE": "govopen_wagtail/standalone_base.html",
+    # Where the working-day calendar asks whether a day is a working day,
+    # in order; the first source that knows the day's year answers.
+    "HOLIDAY_SOURCES": [
+        {"CLASS": "govopen_wagtail.holidays.DatabaseHolidaySource", "OPTIONS": {}},
+        {"CLASS": "govopen_wagtail.holidays.ChineseCalendarSource", "OPTIONS": {}},
+    ],
+    # Warn editors (system check and admin panel) when a day within this many
+    # days from today falls in a year no holiday source covers.
+    "HOLIDAY_LOOKAHEAD_DAYS": 60,
+    # 索引号 format. Placeholders: {credit_code}, {year}, {serial}, {site_id}.
+    # {serial} is required; it counts per site and per year.
+    "INDEX_NUMBER_FORMAT": "{credit_code}/{year}-{serial:05d}",
+    # Used for {credit_code} while a site has no 统一社会信用代码 in its profile.
+    "INDEX_NUMBER_FALLBACK_PREFIX": "SITE{site_id}",
+    # 条例 art. 26: active disclosure within N working days of formation.
+    "ACTIVE_DISCLOSURE_WORKING_DAYS": 20,
+    # 条例 art. 33: reply to an application within N working days.
+    "APPLICATION_REPLY_WORKING_DAYS": 20,
+    # How many recent items the disclosure index shows under "what's new".
+    "INDEX_RECENT_ITEMS": 10,
+    # Page types (``"app_label.ModelName"``) a site adds to those allowed
+    # directly under the disclosure index.
+    "EXTRA_INDEX_SUBPAGE_TYPES": [],
+    # Flag the guide as due for review when "last reviewed" is older than this.
+    "GUIDE_REVIEW_INTERVAL_DAYS": 365,
+}
+
+
+class GovopenSettings:
+    """Attribute access to ``GOVOPEN_*`` settings, falling back to defaults."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown govopen setting: {PREFIX}{name}")
+        return getattr(django_settings, PREFIX + name, DEFAULTS[name])
+
+    def is_overridden(self, name: str) -> bool:
+        return hasattr(django_settings, PREFIX + name)
+
+
+govopen_settings = GovopenSettings()

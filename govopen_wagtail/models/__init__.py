@@ -1,0 +1,36 @@
+"""Models of govopen_wagtail, split by domain and re-exported here."""
+
+from .calendar import HolidayOverride, HolidayYear
+from .catalog import DisclosureItemPage
+from .identifiers import IndexNumberCounter, IndexNumberRecord
+from .mixins import GovopenPageMixin, IndexNumberMixin
+from .platform import (
+    DisclosureColumnPage,
+    DisclosureGuidePage,
+    DisclosureIndexPage,
+    DisclosurePage,
+    DisclosureRulesPage,
+    OfficeContact,
+    OrganisationProfile,
+    column_labels,
+)
+from .registry import information_models
+
+__all__ = [
+    "DisclosureColumnPage",
+    "DisclosureGuidePage",
+    "DisclosureIndexPage",
+    "DisclosureItemPage",
+    "DisclosurePage",
+    "DisclosureRulesPage",
+    "GovopenPageMixin",
+    "HolidayOverride",
+    "HolidayYear",
+    "IndexNumberCounter",
+    "IndexNumberMixin",
+    "IndexNumberRecord",
+    "OfficeContact",
+    "OrganisationProfile",
+    "column_labels",
+    "information_models",
+]

@@ -1,0 +1,454 @@
+"""The disclosure platform (政府信息公开 column): organisation profile, index,
+guide, rules and general column pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .. import docnumber
+from ..conf import govopen_settings
+from ..validators import (
+    credit_code_validator,
+    document_number_validator,
+    phone_validator,
+    postal_code_validator,
+)
+from . import defaults
+from .mixins import GovopenPageMixin, IndexNumberMixin
+
+STANDARD_COLUMNS = ("guide", "rules", "active", "reports")
+
+
+def column_labels() -> dict[str, str]:
+    """Names of the platform's columns (国办公开办函〔2019〕61号) plus applications."""
+    return {
+        "guide": gettext("Disclosure guide"),
+        "rules": gettext("Disclosure rules"),
+        "active": gettext("Statutory active disclosure"),
+        "reports": gettext("Annual reports"),
+        "applications": gettext("Disclosure on application"),
+    }
+
+
+@register_setting(icon="site")
+class OrganisationProfile(BaseSiteSetting):
+    """Who discloses: one per Wagtail Site, so a bureau and its schools can
+    share one installation."""
+
+    name = models.CharField(_("name of the body"), max_length=255, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[credit_code_validator],
+        help_text=_("统一社会信用代码: 18 characters; used as the prefix of index numbers."),
+    )
+    office_name = models.CharField(
+        _("disclosure office"),
+        max_length=255,
+        blank=True,
+        help_text=_("The office that handles information disclosure, e.g. 局办公室."),
+    )
+    address = models.CharField(_("office address"), max_length=255, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
+    )
+    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True, validators=[phone_validator])
+    fax = models.CharField(_("fax"), max_length=60, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("credit_code")], heading=_("The body")),
+        MultiFieldPanel(
+            [
+                FieldPanel("office_name"),
+                FieldPanel("address"),
+                FieldPanel("postal_code"),
+                FieldPanel("office_hours"),
+                FieldPanel("phone"),
+                FieldPanel("fax"),
+                FieldPanel("email"),
+                FieldPanel("website"),
+            ],
+            heading=_("Disclosure office"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("organisation profile")
+        verbose_name_plural = _("organisation profiles")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
+
+
+@dataclass(frozen=True)
+class OfficeContact:
+    """The contacts 条例 art. 12 requires the guide to show."""
+
+    office_name: str = ""
+    address: str = ""
+    postal_code: str = ""
+    office_hours: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    website: str = ""
+
+    def missing(self) -> list[str]:
+        """Labels of the art. 12 items that are still empty."""
+        required = {
+            "office_name": gettext("disclosure office"),
+            "address": gettext("office address"),
+            "office_hours": gettext("office hours"),
+            "phone": gettext("phone"),
+            "fax": gettext("fax"),
+        }
+        missing = [label for name, label in required.items() if not getattr(self, name)]
+        if not (self.email or self.website):
+            missing.append(gettext("internet contact (e-mail or website)"))
+        return missing
+
+
+OFFICE_FIELD_NAMES = tuple(f.name for f in fields(OfficeContact))
+
+
+class DisclosurePage(GovopenPageMixin, Page):
+    """Abstract base of every page in the disclosure platform."""
+
+    #: Which standard column (if any) a page of this type stands for when it
+    #: sits directly under the disclosure index.
+    disclosure_column: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def get_disclosure_column(self) -> str | None:
+        return self.disclosure_column
+
+
+class DisclosureIndexPage(DisclosurePage):
+    """The 政府信息公开 column: the four standard columns, an entry for
+    applications, and what is new."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    application_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("applications page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Where the “disclosure on application” entry links to. "
+            "Leave empty to link to the application section of the guide."
+        ),
+    )
+
+    content_panels = DisclosurePage.content_panels + [
+        HelpPanel(
+            content=_(
+                "Add the standard columns as child pages: a disclosure guide, a disclosure "
+                "rules page, and column pages for statutory active disclosure and annual reports."
+            )
+        ),
+        FieldPanel("intro"),
+        FieldPanel("application_page"),
+    ]
+    search_fields = DisclosurePage.search_fields + [index.SearchField("intro")]
+
+    subpage_types = [
+        "govopen_wagtail.DisclosureGuidePage",
+        "govopen_wagtail.DisclosureRulesPage",
+        "govopen_wagtail.DisclosureColumnPage",
+    ]
+
+    class Meta:
+        verbose_name = _("disclosure platform")
+        verbose_name_plural = _("disclosure platforms")
+
+    @classmethod
+    def clean_subpage_models(cls):
+        # Sites add their own types with GOVOPEN_EXTRA_INDEX_SUBPAGE_TYPES.
+        from django.apps import apps
+
+        allowed = list(super().clean_subpage_models())
+        for label in govopen_settings.EXTRA_INDEX_SUBPAGE_TYPES:
+            model = apps.get_model(label)
+            if model not in allowed:
+                allowed.append(model)
+        return allowed
+
+    def columns(self) -> list[dict]:
+        """The four standard columns in their fixed order, then applications.
+
+        Each entry has ``key``, ``label`` and ``page`` (``None`` while the
+        column has not been set up).
+        """
+        children = self.get_children().live().public().specific()
+        by_column: dict[str, Page] = {}
+        for child in children:
+            key = getattr(child, "get_disclosure_column", lambda: None)()
+            if key and key not in by_column:
+                by_column[key] = child
+        labels = column_labels()
+        entries = [{"key": k, "label": labels[k], "page": by_column.get(k)} for k in STANDARD_COLUMNS]
+        entries.append(
+            {
+                "key": "applications",
+                "label": labels["applications"],
+                "page": self.application_page if self.application_page_id else None,
+                "anchor_page": by_column.get("guide"),
+            }
+        )
+        return entries
+
+    def recent_items(self, limit: int | None = None):
+        """The newest published disclosure information under this column."""
+        from .registry import information_models
+
+        limit = govopen_settings.INDEX_RECENT_ITEMS if limit is None else limit
+        return (
+            Page.objects.descendant_of(self)
+            .live()
+            .public()
+            .type(*information_models())
+            .order_by("-first_published_at", "-pk")[:limit]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["columns"] = self.columns()
+        context["recent_items"] = self.recent_items()
+        return context
+
+
+class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
+    """政府信息公开指南: everything 条例 art. 12 asks for, with a printable view."""
+
+    disclosure_column = "guide"
+
+    intro = RichTextField(_("introduction"), blank=True)
+    information_arrangement = RichTextField(
+        _("categories and arrangement of information"),
+        default=defaults.information_arrangement,
+        help_text=_("条例 art. 12: how the information is classified and arranged."),
+    )
+    active_access = RichTextField(
+        _("how to obtain actively disclosed information"), default=defaults.active_access
+    )
+    office_name = models.CharField(_("disclosure office"), max_length=255, blank=True)
+    address = models.CharField(_("office address"), max_length=255, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
+    )
+    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True, validators=[phone_validator])
+    fax = models.CharField(_("fax"), max_length=60, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    application_procedure = RichTextField(
+        _("how to apply for information"), default=defaults.application_procedure
+    )
+    fees = RichTextField(_("fees"), default=defaults.fees)
+    remedies = RichTextField(_("supervision and remedies"), default=defaults.remedies)
+    last_reviewed = models.DateField(
+        _("last reviewed"),
+        null=True,
+        blank=True,
+        help_text=_("The date the guide was last checked against the current rules and contacts."),
+    )
+
+    content_panels = DisclosurePage.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("information_arrangement"),
+        FieldPanel("active_access"),
+        MultiFieldPanel(
+            [
+                HelpPanel(
+                    content=_(
+                        "Leave a field empty to use the value from the organisation profile "
+                        "(Settings → Organisation profile)."
+                    )
+                ),
+                FieldPanel("office_name"),
+                FieldPanel("address"),
+                FieldPanel("postal_code"),
+                FieldPanel("office_hours"),
+                FieldPanel("phone"),
+                FieldPanel("fax"),
+                FieldPanel("email"),
+                FieldPanel("website"),
+            ],
+            heading=_("Disclosure office"),
+        ),
+        FieldPanel("application_procedure"),
+        FieldPanel("fees"),
+        FieldPanel("remedies"),
+        FieldPanel("last_reviewed"),
+    ]
+    search_fields = DisclosurePage.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("information_arrangement"),
+        index.SearchField("active_access"),
+        index.SearchField("application_procedure"),
+        index.SearchField("fees"),
+        index.SearchField("remedies"),
+    ]
+
+    parent_page_types = ["govopen_wagtail.DisclosureIndexPage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("disclosure guide")
+        verbose_name_plural = _("disclosure guides")
+
+    def get_office(self, profile: OrganisationProfile | None = None) -> OfficeContact:
+        """Office contacts: the guide's own, falling back to the profile's."""
+        if profile is None:
+            site = self.get_site()
+            profile = OrganisationProfile.for_site(site) if site else None
+        values = {}
+        for name in OFFICE_FIELD_NAMES:
+            value = getattr(self, name) or (getattr(profile, name, "") if profile else "")
+            values[name] = value
+        return OfficeContact(**values)
+
+    def review_overdue(self, today: dt.date | None = None) -> bool:
+        if self.last_reviewed is None:
+            return True
+        today = today or timezone.localdate()
+        return (today - self.last_reviewed).days > govopen_settings.GUIDE_REVIEW_INTERVAL_DAYS
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        profile = OrganisationProfile.for_request(request)
+        context["profile"] = profile
+        context["office"] = self.get_office(profile)
+        # get_url(request) stays relative on the current site; .url turns
+        # absolute (and may name another host) once several sites exist.
+        context["print_url"] = self.get_url(request) + self.reverse_subpage("print")
+        return context
+
+    @path("print/", name="print")
+    def print_view(self, request):
+        return self.render(request, template="govopen_wagtail/disclosure_guide_page_print.html")
+
+
+class DisclosureRulesPage(IndexNumberMixin, DisclosurePage):
+    """政府信息公开制度: the body's own disclosure rules. Sits under the index
+    as the rules column, and may hold further rules pages."""
+
+    disclosure_column = "rules"
+
+    document_number = models.CharField(
+        _("document number"),
+        max_length=100,
+        blank=True,
+        validators=[document_number_validator],
+        help_text=_("发文字号, e.g. 泉教办〔2018〕85号. Written forms like [2018] are corrected."),
+    )
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    body = RichTextField(_("text"), blank=True)
+
+    content_panels = DisclosurePage.content_panels + [
+        FieldPanel("document_number"),
+        FieldPanel("effective_date"),
+        FieldPanel("body"),
+    ]
+    search_fields = DisclosurePage.search_fields + [
+        index.SearchField("document_number", boost=2),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureRulesPage"]
+    subpage_types = ["govopen_wagtail.DisclosureRulesPage"]
+
+    class Meta:
+        verbose_name = _("disclosure rules")
+        verbose_name_plural = _("disclosure rules")
+
+    def clean(self) -> None:
+        super().clean()
+        # An unreadable number is reported by the field's validator.
+        if self.document_number and docnumber.is_valid(self.document_number):
+            self.document_number = docnumber.normalise(self.document_number)
+
+    def metadata_rows(self) -> list[tuple[str, str]]:
+        rows = super().metadata_rows()
+        if self.document_number:
+            rows.append((gettext("Document number"), self.document_number))
+        if self.effective_date:
+            rows.append((gettext("Effective date"), self.effective_date.isoformat()))
+        return rows
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = self.get_children().live().public().order_by("path")
+        return context
+
+
+class DisclosureColumnPage(DisclosurePage):
+    """A general column that lists the pages under it, e.g. 法定主动公开内容
+    or 政府信息公开年报 until the dedicated page types take those places."""
+
+    class Column(models.TextChoices):
+        ACTIVE = "active", _("Statutory active disclosure")
+        REPORTS = "reports", _("Annual reports")
+        OTHER = "other", _("Other")
+
+    column = models.CharField(
+        _("column"),
+        max_length=20,
+        choices=Column.choices,
+        default=Column.OTHER,
+        help_text=_("Which standard column of the platform this page is, if any."),
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = DisclosurePage.content_panels + [FieldPanel("column"), FieldPanel("intro")]
+    search_fields = DisclosurePage.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureColumnPage"]
+    subpage_types = ["govopen_wagtail.DisclosureColumnPage", "govopen_wagtail.DisclosureItemPage"]
+
+    class Meta:
+        verbose_name = _("disclosure column")
+        verbose_name_plural = _("disclosure columns")
+
+    def get_disclosure_column(self) -> str | None:
+        return None if self.column == self.Column.OTHER else self.column
+
+    @cached_property
+    def listing(self):
+        return (
+            self.get_children()
+            .live()
+            .public()
+            .order_by("-first_published_at", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.listing, 20)
+        context["listing_page"] = paginator.get_page(request.GET.get("page"))
+        return context

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up and serve the example site with demo content on http://127.0.0.1:8000/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/venv.sh demo
+cd example_site
+../.venv/bin/python manage.py migrate --noinput
+../.venv/bin/python manage.py load_demo
+echo
+echo "Bureau:  http://127.0.0.1:8000/xxgk/"
+echo "School:  http://school.localhost:8000/xxgk/"
+echo "Admin:   http://127.0.0.1:8000/admin/  (admin / admin)"
+exec ../.venv/bin/python manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Debian packages the project needs beyond Python: Chromium for the browser
+# tests, Noto CJK so Chinese renders in screenshots and PDFs, gettext for
+# compilemessages. Installs only what is missing; needs root (or sudo).
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-packages: no apt-get; install ${need[*]} yourself (browser tests will be skipped)." >&2
+  exit 0
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "system-packages: not root; install ${need[*]} yourself (browser tests will be skipped)." >&2
+    exit 0
+  fi
+fi
+echo "system-packages: installing ${need[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

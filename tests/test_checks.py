@@ -1,0 +1,67 @@
+import datetime as dt
+
+import pytest
+from django.test import override_settings
+
+from govopen_wagtail import checks
+
+
+def ids(messages):
+    return sorted(m.id for m in messages)
+
+
+def test_default_settings_pass():
+    assert checks.check_settings() == []
+    assert checks.check_installed_apps() == []
+
+
+@pytest.mark.parametrize(
+    "setting, value, expected",
+    [
+        ("GOVOPEN_BASE_TEMPLATE", "no/such/template.html", "govopen_wagtail.E003"),
+        ("GOVOPEN_BASE_TEMPLATE", "", "govopen_wagtail.E002"),
+        ("GOVOPEN_HOLIDAY_SOURCES", [], "govopen_wagtail.E004"),
+        ("GOVOPEN_HOLIDAY_SOURCES", [{"OPTIONS": {}}], "govopen_wagtail.E004"),
+        ("GOVOPEN_HOLIDAY_SOURCES", [{"CLASS": "no.such.Source"}], "govopen_wagtail.E005"),
+        ("GOVOPEN_HOLIDAY_SOURCES", [{"CLASS": "datetime.date"}], "govopen_wagtail.E005"),
+        ("GOVOPEN_HOLIDAY_SOURCES", [{"CLASS": "govopen_wagtail.holidays.StaticHolidaySource", "OPTIONS": []}], "govopen_wagtail.E004"),
+        ("GOVOPEN_INDEX_NUMBER_FORMAT", "{credit_code}/{year}", "govopen_wagtail.E006"),
+        ("GOVOPEN_INDEX_NUMBER_FORMAT", "{oops}-{serial}", "govopen_wagtail.E006"),
+        ("GOVOPEN_ACTIVE_DISCLOSURE_WORKING_DAYS", -1, "govopen_wagtail.E007"),
+        ("GOVOPEN_INDEX_RECENT_ITEMS", "10", "govopen_wagtail.E007"),
+        ("GOVOPEN_EXTRA_INDEX_SUBPAGE_TYPES", ["nope.Nothing"], "govopen_wagtail.E008"),
+    ],
+)
+def test_bad_settings_are_reported(setting, value, expected):
+    with override_settings(**{setting: value}):
+        assert expected in ids(checks.check_settings())
+
+
+def test_missing_required_app_is_reported(monkeypatch):
+    real = checks.apps.is_installed
+    monkeypatch.setattr(checks.apps, "is_installed", lambda name: name != "simple_history" and real(name))
+    messages = checks.check_installed_apps()
+    assert ids(messages) == ["govopen_wagtail.E001"]
+    assert "simple_history" in messages[0].msg
+
+
+@pytest.mark.django_db
+def test_holiday_gap_warning_in_december_2026():
+    assert checks.holiday_coverage_gaps(dt.date(2026, 12, 1)) == [2027]
+    assert checks.holiday_coverage_gaps(dt.date(2026, 3, 1)) == []
+
+
+@pytest.mark.django_db
+def test_holiday_gap_closes_when_the_notice_is_entered():
+    from govopen_wagtail.models import HolidayYear
+
+    HolidayYear.objects.create(year=2027, notice_title="国务院办公厅关于2027年部分节假日安排的通知")
+    assert checks.holiday_coverage_gaps(dt.date(2026, 12, 1)) == []
+
+
+@pytest.mark.django_db
+def test_holiday_check_emits_a_warning_per_year(monkeypatch):
+    monkeypatch.setattr(checks.timezone, "localdate", lambda: dt.date(2026, 12, 1))
+    messages = checks.check_holiday_coverage()
+    assert ids(messages) == ["govopen_wagtail.W001"]
+    assert "2027" in messages[0].msg

@@ -1,0 +1,42 @@
+import pytest
+from django.core.management import call_command
+from wagtail.models import Site
+
+from govopen_wagtail.models import DisclosureGuidePage, DisclosureIndexPage, DisclosureItemPage, OrganisationProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_a_bureau_and_a_school(client):
+    call_command("load_demo", verbosity=0)
+    assert Site.objects.count() == 2
+    bureau = Site.objects.get(is_default_site=True)
+    school = Site.objects.get(hostname="school.localhost")
+    assert OrganisationProfile.for_site(bureau).name == "泉州市教育局"
+    assert DisclosureIndexPage.objects.live().count() == 2
+
+    guide = DisclosureGuidePage.objects.live().descendant_of(bureau.root_page).get()
+    html = client.get(guide.url).content.decode()
+    assert "泉州市教育局办公室" in html and "0595-22180000" in html
+    assert guide.get_office().missing() == []
+
+    items = DisclosureItemPage.objects.live().descendant_of(bureau.root_page)
+    assert items.count() >= 6
+    assert all(i.index_number.startswith("11350500003598370M/") for i in items)
+    plan = items.get(title__contains="2018年政务公开工作实施方案")
+    assert plan.index_number == "11350500003598370M/2018-00001"
+
+    school_index = DisclosureIndexPage.objects.live().descendant_of(school.root_page).get()
+    response = client.get("/xxgk/", HTTP_HOST="school.localhost:8000")
+    assert response.status_code == 200
+    assert school_index.title in response.content.decode()
+
+
+def test_demo_is_idempotent_and_can_be_reset():
+    call_command("load_demo", verbosity=0)
+    count = DisclosureItemPage.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert DisclosureItemPage.objects.count() == count
+    call_command("load_demo", "--reset", verbosity=0)
+    assert DisclosureItemPage.objects.count() == count
+    assert Site.objects.count() == 2
