@@ -11,3 +11,6 @@ class GovopenWagtailConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from . import signal_handlers
+
+        signal_handlers.register()

@@ -46,6 +46,12 @@ DEFAULTS: dict[str, Any] = {
     # Page types (``"app_label.ModelName"``) a site adds to those allowed
     # directly under the disclosure index.
     "EXTRA_INDEX_SUBPAGE_TYPES": [],
+    # Seed 002: interpretations are published within N working days after
+    # the document (provincial rules vary).
+    "INTERPRETATION_WORKING_DAYS": 3,
+    # Staff see documents whose validity period ends within this many days
+    # (local rules ask for review ahead of expiry).
+    "EXPIRY_WARNING_DAYS": 183,
     # Flag the guide as due for review when "last reviewed" is older than this.
     "GUIDE_REVIEW_INTERVAL_DAYS": 365,
 }

@@ -3,7 +3,7 @@
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from .admin.holidays import GovopenAdminGroup
+from .admin import GovopenAdminGroup
 from .admin.panels import DisclosureAttentionPanel
 
 modeladmin_register(GovopenAdminGroup)

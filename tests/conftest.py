@@ -23,3 +23,15 @@ def platform(site):
     from tests.factories import make_platform
 
     return make_platform(site)
+
+
+@pytest.fixture
+def admin_client_for(client, db):
+    def make(username="editor"):
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.create_superuser(username, f"{username}@example.invalid", "pw")
+        client.force_login(user)
+        return client, user
+
+    return make

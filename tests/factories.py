@@ -90,3 +90,38 @@ def count_queries(func) -> int:
     with CaptureQueriesContext(connection) as ctx:
         func()
     return len(ctx.captured_queries)
+
+
+def make_library(parent: Page, title: str = "规范性文件") -> Page:
+    from govopen_wagtail.models import NormativeDocumentIndexPage
+
+    return publish(parent, NormativeDocumentIndexPage(title=title))
+
+
+def issuer(name: str = "泉州市教育局", code: str = "泉教"):
+    from govopen_wagtail.models import Issuer
+
+    return Issuer.objects.get_or_create(name=name, defaults={"code": code})[0]
+
+
+def make_document(library: Page, number: str, *, written: dt.date, published: dt.date | None = None,
+                  effective: dt.date | None = None, title: str | None = None, effects=(), issuers=None,
+                  live: bool = True, **fields):
+    """A normative document; ``effects`` is a list of (target, kind) pairs."""
+    from govopen_wagtail.models import DocumentEffect, NormativeDocumentPage
+
+    page = NormativeDocumentPage(
+        title=title or f"文件 {number}",
+        document_number=number,
+        written_date=written,
+        published_date=published or written,
+        effective_date=effective or published or written,
+        body="<p>正文</p>",
+        **fields,
+    )
+    page.effects = [DocumentEffect(target=t, kind=k) for t, k in effects]
+    # Parental relations are written when the page (and its revision) is saved.
+    page.issuers = issuers if issuers is not None else [issuer()]
+    when = timezone.make_aware(dt.datetime.combine(page.published_date, dt.time(10)))
+    made = publish(library, page, when) if live else draft(library, page)
+    return NormativeDocumentPage.objects.get(pk=made.pk)

@@ -2,7 +2,13 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Site
 
-from govopen_wagtail.models import DisclosureGuidePage, DisclosureIndexPage, DisclosureItemPage, OrganisationProfile
+from govopen_wagtail.models import (
+    DisclosureGuidePage,
+    DisclosureIndexPage,
+    DisclosureItemPage,
+    NormativeDocumentPage,
+    OrganisationProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +29,15 @@ def test_demo_builds_a_bureau_and_a_school(client):
     items = DisclosureItemPage.objects.live().descendant_of(bureau.root_page)
     assert items.count() >= 6
     assert all(i.index_number.startswith("11350500003598370M/") for i in items)
-    plan = items.get(title__contains="2018年政务公开工作实施方案")
+    plan = NormativeDocumentPage.objects.get(document_number="泉教办〔2018〕85号")
     assert plan.index_number == "11350500003598370M/2018-00001"
+    assert plan.validity_on() == "expired"
+    assert NormativeDocumentPage.objects.live().count() == 15
+    joint = NormativeDocumentPage.objects.get(document_number="泉教规〔2019〕1号")
+    assert joint.issuers.count() == 3  # issued jointly
+    assert set(NormativeDocumentPage.objects.with_validity().values_list("validity", flat=True)) == {
+        "in_force", "amended", "repealed", "expired", "not_yet_effective"
+    }
 
     school_index = DisclosureIndexPage.objects.live().descendant_of(school.root_page).get()
     response = client.get("/xxgk/", HTTP_HOST="school.localhost:8000")

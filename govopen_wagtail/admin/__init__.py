@@ -1,0 +1,21 @@
+"""Admin pieces; ``wagtail_hooks`` registers them."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.options import ModelAdminGroup
+
+from .documents import IssuerAdmin, SubjectCategoryAdmin, ValidityEventAdmin
+from .holidays import HolidayOverrideAdmin, HolidayYearAdmin, IndexNumberRecordAdmin
+
+
+class GovopenAdminGroup(ModelAdminGroup):
+    menu_label = _("Disclosure")
+    menu_icon = "folder-open-inverse"
+    menu_order = 250
+    items = (
+        ValidityEventAdmin,
+        IssuerAdmin,
+        SubjectCategoryAdmin,
+        HolidayOverrideAdmin,
+        HolidayYearAdmin,
+        IndexNumberRecordAdmin,
+    )

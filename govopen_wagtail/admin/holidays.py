@@ -50,8 +50,3 @@ class IndexNumberRecordAdmin(ModelAdmin):
     inspect_view_enabled = True
 
 
-class GovopenAdminGroup(ModelAdminGroup):
-    menu_label = _("Disclosure")
-    menu_icon = "folder-open-inverse"
-    menu_order = 250
-    items = (HolidayOverrideAdmin, HolidayYearAdmin, IndexNumberRecordAdmin)

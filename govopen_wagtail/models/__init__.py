@@ -2,6 +2,18 @@
 
 from .calendar import HolidayOverride, HolidayYear
 from .catalog import DisclosureItemPage
+from .documents import (
+    BINDING,
+    DocumentChangeNote,
+    DocumentEffect,
+    InterpretationPage,
+    Issuer,
+    NormativeDocumentIndexPage,
+    NormativeDocumentPage,
+    SubjectCategory,
+    Validity,
+    ValidityEvent,
+)
 from .identifiers import IndexNumberCounter, IndexNumberRecord
 from .mixins import GovopenPageMixin, IndexNumberMixin
 from .platform import (
@@ -17,6 +29,16 @@ from .platform import (
 from .registry import information_models
 
 __all__ = [
+    "BINDING",
+    "DocumentChangeNote",
+    "DocumentEffect",
+    "InterpretationPage",
+    "Issuer",
+    "NormativeDocumentIndexPage",
+    "NormativeDocumentPage",
+    "SubjectCategory",
+    "Validity",
+    "ValidityEvent",
     "DisclosureColumnPage",
     "DisclosureGuidePage",
     "DisclosureIndexPage",

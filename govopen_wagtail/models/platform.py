@@ -177,6 +177,7 @@ class DisclosureIndexPage(DisclosurePage):
         "govopen_wagtail.DisclosureGuidePage",
         "govopen_wagtail.DisclosureRulesPage",
         "govopen_wagtail.DisclosureColumnPage",
+        "govopen_wagtail.NormativeDocumentIndexPage",
     ]
 
     class Meta:
@@ -427,7 +428,11 @@ class DisclosureColumnPage(DisclosurePage):
     search_fields = DisclosurePage.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureColumnPage"]
-    subpage_types = ["govopen_wagtail.DisclosureColumnPage", "govopen_wagtail.DisclosureItemPage"]
+    subpage_types = [
+        "govopen_wagtail.DisclosureColumnPage",
+        "govopen_wagtail.DisclosureItemPage",
+        "govopen_wagtail.NormativeDocumentIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("disclosure column")

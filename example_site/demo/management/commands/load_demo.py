@@ -30,7 +30,14 @@ from govopen_wagtail.models import (
     DisclosureIndexPage,
     DisclosureItemPage,
     DisclosureRulesPage,
+    DocumentEffect,
+    InterpretationPage,
+    Issuer,
+    NormativeDocumentIndexPage,
+    NormativeDocumentPage,
     OrganisationProfile,
+    SubjectCategory,
+    ValidityEvent,
 )
 
 BUREAU_SLUG = "quanzhou-edu"
@@ -102,6 +109,16 @@ def set_profile(site: Site, values: dict) -> None:
     profile.save()
 
 
+PLAN_2018_BODY = p(
+    "为贯彻落实国家、省、市关于全面推进政务公开工作的系列部署，大力推进“五公开”，着力加强公开解读回应，"
+    "着力推进政务公开平台建设，着力推进政务公开制度化规范化，着力提升政务服务工作实效，助力建设人民满意的服务型机关。",
+    "根据《泉州市人民政府办公室关于印发2018年政务公开工作主要任务分解表的通知》（泉政办〔2018〕51号），"
+    "结合教育工作实际，制定本实施方案。",
+    "坚持以公开为常态、不公开为例外，以公开促落实，以公开促规范，以公开促服务，进一步提升政务公开常态化、"
+    "规范化、标准化水平，切实保障人民群众对教育工作的知情权、参与权和监督权。",
+)
+
+
 @dataclass
 class Item:
     title: str
@@ -128,20 +145,14 @@ BUREAU_ITEMS = {
     ],
     "规划计划": [
         Item(
-            "泉州市教育局2018年政务公开工作实施方案",
-            "泉教办〔2018〕85号：围绕“五公开”，加强公开解读回应、政务服务、平台建设和制度化规范化。",
+            "泉州市“十四五”教育事业发展专项规划",
+            "2021—2025年全市教育事业发展的主要目标、重点任务和保障措施。",
             p(
-                "为贯彻落实国家、省、市关于全面推进政务公开工作的系列部署，大力推进“五公开”，"
-                "着力加强公开解读回应，着力推进政务公开平台建设，着力推进政务公开制度化规范化，"
-                "着力提升政务服务工作实效，助力建设人民满意的服务型机关。",
-                "根据《泉州市人民政府办公室关于印发2018年政务公开工作主要任务分解表的通知》"
-                "（泉政办〔2018〕51号），结合教育工作实际，制定本实施方案。",
-                "坚持以公开为常态、不公开为例外，以公开促落实，以公开促规范，以公开促服务，"
-                "进一步提升政务公开常态化、规范化、标准化水平，切实保障人民群众对教育工作的知情权、"
-                "参与权和监督权。",
+                "坚持以公开为常态、不公开为例外，及时公开发展规划、重大建设项目批准和实施等信息。",
+                "到2025年，学前教育普惠性资源覆盖率、义务教育优质均衡发展和普通高中多样化发展取得新进展。",
             ),
-            dt.date(2018, 6, 28),
-            "办公室",
+            dt.date(2021, 12, 15),
+            "计划财务科",
         ),
     ],
     "财政预决算": [
@@ -330,6 +341,7 @@ class Command(BaseCommand):
             ),
             at(2019, 5, 15),
         )
+        self.build_library(active)
         for n, (category, items) in enumerate(BUREAU_ITEMS.items(), start=1):
             column = publish(
                 active,
@@ -378,6 +390,112 @@ class Command(BaseCommand):
             at(2026, 1, 20, 10),
         )
         return home
+
+    def build_library(self, parent: Page) -> Page:
+        library = publish(
+            parent,
+            NormativeDocumentIndexPage(
+                title="规范性文件",
+                slug="gfxwj",
+                intro=p(
+                    "本栏目集中公开泉州市教育局制发的行政规范性文件，标注文号、成文日期、发布日期、"
+                    "施行日期和有效性。点击文件可查看其立改废历史和政策解读。"
+                ),
+            ),
+            at(2019, 5, 15),
+        )
+        bureau = Issuer.objects.get_or_create(name="泉州市教育局", defaults={"code": "泉教"})[0]
+        finance = Issuer.objects.get_or_create(name="泉州市财政局", defaults={"code": "泉财"})[0]
+        pricing = Issuer.objects.get_or_create(name="泉州市发展和改革委员会", defaults={"code": "泉发改"})[0]
+        education = SubjectCategory.objects.get_or_create(name="科技、教育", defaults={"sort_order": 11})[0]
+        finance_cat = SubjectCategory.objects.get_or_create(name="财政、金融、审计", defaults={"sort_order": 4})[0]
+        made: dict[str, NormativeDocumentPage] = {}
+
+        def doc(key, number, title, written, *, published=None, effective=None, end=None,
+                issuers=(bureau,), category=education, effects=(), summary="", body=""):
+            published = published or written
+            page = NormativeDocumentPage(
+                title=title,
+                slug=f"wj-{key}",
+                document_number=number,
+                written_date=written,
+                published_date=published,
+                effective_date=effective or published,
+                validity_end=end,
+                category=category,
+                summary=summary,
+                body=body or p(summary or title),
+                no_consultation_reason="" if effects else "不涉及公众切身利益，经合法性审查无需公开征求意见。",
+            )
+            page.effects = [DocumentEffect(target=made[t], kind=k, note=n) for t, k, n in effects]
+            page.issuers = list(issuers)  # saved with the page and its revision
+            made[key] = publish(library, page, at(published.year, published.month, published.day))
+            return made[key]
+
+        d = dt.date
+        doc("2018-85", "泉教办〔2018〕85号", "关于印发《泉州市教育局2018年政务公开工作实施方案》的通知",
+            d(2018, 6, 28), summary="围绕“五公开”，加强公开解读回应、政务服务、平台建设和制度化规范化。",
+            body=PLAN_2018_BODY)
+        doc("2019-1", "泉教规〔2019〕1号", "泉州市民办学校收费管理办法", d(2019, 3, 8), published=d(2019, 3, 15),
+            effective=d(2019, 4, 1), issuers=(bureau, finance, pricing), category=finance_cat,
+            summary="规范民办学校收费项目、标准的备案和公示，保障受教育者合法权益。")
+        doc("2019-3", "泉教规〔2019〕3号", "泉州市中小学校学籍管理实施细则", d(2019, 8, 12), published=d(2019, 8, 20),
+            effective=d(2019, 9, 1), summary="规范中小学生学籍建立、变动和档案管理。")
+        doc("2020-2", "泉教规〔2020〕2号", "泉州市校外培训机构管理暂行办法", d(2020, 5, 6), published=d(2020, 5, 10),
+            effective=d(2020, 6, 1), summary="校外培训机构设置标准、审批登记和日常监管（暂行）。")
+        doc("2020-5", "泉教规〔2020〕5号", "泉州市家庭经济困难学生认定办法", d(2020, 8, 25), published=d(2020, 9, 1),
+            summary="家庭经济困难学生认定的对象、依据、程序和档次。",
+            end=None)
+        doc("2021-1", "泉教规〔2021〕1号", "泉州市中小学课后服务工作实施意见", d(2021, 8, 20), published=d(2021, 9, 1),
+            summary="课后服务的时间、内容、收费和保障，推进“双减”落地。")
+        doc("2021-4", "泉教规〔2021〕4号", "泉州市义务教育阶段控辍保学工作机制", d(2021, 11, 2), published=d(2021, 11, 10),
+            summary="控辍保学“七长”责任制、劝返复学和动态监测机制。")
+        doc("2022-2", "泉教规〔2022〕2号", "关于修改《泉州市民办学校收费管理办法》的决定", d(2022, 2, 20),
+            published=d(2022, 3, 1), issuers=(bureau, finance, pricing), category=finance_cat,
+            effects=[("2019-1", "amended", "修改第八条收费公示期限")],
+            summary="将收费标准公示期限由15日调整为30日。")
+        doc("2022-3", "泉教规〔2022〕3号", "泉州市校外培训机构监督管理办法", d(2022, 3, 20), effective=d(2022, 4, 1),
+            effects=[("2020-2", "repealed", "本办法施行后，原暂行办法同时废止")],
+            summary="落实“双减”，规范校外培训机构审批、资金监管和日常检查。")
+        doc("2023-1", "泉教规〔2023〕1号", "泉州市中小学教师招聘管理办法", d(2023, 2, 10), published=d(2023, 2, 20),
+            summary="教师公开招聘的计划、条件、程序和监督。")
+        doc("2023-6", "泉教规〔2023〕6号", "泉州市学前教育收费管理办法", d(2023, 6, 15), published=d(2023, 7, 1),
+            issuers=(bureau, finance, pricing), category=finance_cat, summary="公办、普惠性民办幼儿园保教费和住宿费管理。")
+        doc("2024-2", "泉教规〔2024〕2号", "泉州市中小学生近视综合防控实施方案", d(2024, 2, 20), published=d(2024, 3, 1),
+            summary="减轻课业负担、保障户外活动、定期视力监测。")
+        doc("2025-1", "泉教规〔2025〕1号", "泉州市教育局行政规范性文件管理办法", d(2025, 1, 3), published=d(2025, 1, 10),
+            summary="规范性文件的起草、公开征求意见、合法性审查、统一登记、编号、印发和清理。")
+        doc("2026-3", "泉教规〔2026〕3号", "泉州市义务教育招生入学管理办法", d(2026, 5, 12), published=d(2026, 5, 20),
+            effective=d(2026, 6, 1), end=d(2031, 5, 31), summary="免试就近入学、服务区划定、随迁子女入学。")
+        doc("2026-9", "泉教规〔2026〕9号", "泉州市中小学校安全管理规定", d(2026, 11, 3), published=d(2026, 11, 10),
+            effective=d(2027, 1, 1), end=d(2031, 12, 31), summary="校园安全责任、风险防控和应急处置（2027年1月1日起施行）。")
+
+        # The yearly plan ran to the end of 2018; the office recorded its expiry.
+        ValidityEvent.objects.create(
+            document=made["2018-85"], kind=ValidityEvent.Kind.EXPIRED, effective_date=dt.date(2019, 1, 1),
+            reason="年度实施方案，适用期届满。",
+        )
+        # The 2020 determination rules were due for review and extended.
+        NormativeDocumentPage.objects.filter(pk=made["2020-5"].pk).update(validity_end=dt.date(2025, 8, 31))
+        ValidityEvent.objects.create(
+            document=made["2020-5"], kind=ValidityEvent.Kind.EXTENDED, effective_date=dt.date(2025, 8, 1),
+            new_end_date=dt.date(2027, 8, 31), reason="经评估继续有效，有效期延长两年。",
+        )
+
+        for key, title, form, author, published in (
+            ("2022-3", "《泉州市校外培训机构监督管理办法》政策解读", InterpretationPage.Form.TEXT, "职业与成人教育科", d(2022, 3, 22)),
+            ("2026-3", "图解：2026年泉州市义务教育招生入学", InterpretationPage.Form.GRAPHIC, "基础教育科", d(2026, 5, 21)),
+            ("2024-2", "专家解读：中小学生近视综合防控", InterpretationPage.Form.EXPERT, "市眼科医院专家组", d(2024, 3, 5)),
+        ):
+            publish(
+                library,
+                InterpretationPage(
+                    title=title, slug=f"jd-{key}", document=made[key], form=form, author=author,
+                    body=p("一、出台背景和依据。", "二、主要内容和重要举措。", "三、与原政策相比的变化。"),
+                ),
+                at(published.year, published.month, published.day, 15),
+            )
+        return library
 
     def bureau_guide(self) -> DisclosureGuidePage:
         return DisclosureGuidePage(

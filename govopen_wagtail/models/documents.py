@@ -1,0 +1,734 @@
+"""Normative documents (规范性文件): the library, the documents, their legal
+validity history (立改废) and their interpretations (政策解读).
+
+Legal validity is never a stored flag. It is derived, for any date, from the
+document's dates (effective date, end of validity period) and an append-only
+ledger of :class:`ValidityEvent` rows (amended, repealed, expired, extended),
+in one SQL annotation (:meth:`NormativeDocumentQuerySet.with_validity`) used
+by the library, the register and the document page alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from simple_history.models import HistoricalRecords
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .. import calendar, docnumber
+from ..conf import govopen_settings
+from ..validators import document_number_validator
+from .mixins import IndexNumberMixin
+from .platform import DisclosurePage
+
+
+class Validity(models.TextChoices):
+    NOT_YET_EFFECTIVE = "not_yet_effective", pgettext_lazy("validity", "Not yet in effect")
+    IN_FORCE = "in_force", pgettext_lazy("validity", "In force")
+    AMENDED = "amended", pgettext_lazy("validity", "Amended")
+    REPEALED = "repealed", pgettext_lazy("validity", "Repealed")
+    EXPIRED = "expired", pgettext_lazy("validity", "Expired")
+
+
+#: Validity values under which a document still binds.
+BINDING = (Validity.IN_FORCE, Validity.AMENDED)
+
+
+class Issuer(models.Model):
+    """An issuing body; documents may be issued jointly by several."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    code = models.CharField(
+        _("issuer code"), max_length=50, blank=True, help_text=_("机关代字, e.g. 泉教办")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("issuing body")
+        verbose_name_plural = _("issuing bodies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubjectCategory(models.Model):
+    """Subject taxonomy; seeded with the 22 gov.cn 主题分类, editable."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("subject category")
+        verbose_name_plural = _("subject categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def parse_as_of(value: str | None) -> tuple[dt.date, bool]:
+    """``?as_of=YYYY-MM-DD`` → (date, valid). Bad or missing input gives today."""
+    today = timezone.localdate()
+    if not value:
+        return today, True
+    try:
+        return dt.date.fromisoformat(value.strip()), True
+    except ValueError:
+        return today, False
+
+
+class NormativeDocumentQuerySet(PageQuerySet):
+    def with_validity(self, on: dt.date | None = None) -> "NormativeDocumentQuerySet":
+        """Annotate ``validity`` (a :class:`Validity` value) as of ``on``."""
+        on = on or timezone.localdate()
+        events = ValidityEvent.objects.filter(document=OuterRef("pk"), effective_date__lte=on)
+
+        def first(kind):
+            return Subquery(
+                events.filter(kind=kind).order_by("effective_date").values("effective_date")[:1]
+            )
+
+        extended_to = Subquery(
+            events.filter(kind=ValidityEvent.Kind.EXTENDED)
+            .order_by("-new_end_date")
+            .values("new_end_date")[:1]
+        )
+        qs = self.annotate(
+            repealed_on=first(ValidityEvent.Kind.REPEALED),
+            expired_on=first(ValidityEvent.Kind.EXPIRED),
+            extended_to=extended_to,
+            was_amended=Exists(
+                events.filter(kind__in=[ValidityEvent.Kind.AMENDED, ValidityEvent.Kind.PARTLY_AMENDED])
+            ),
+        ).annotate(
+            end_of_validity=Case(
+                When(extended_to__isnull=False, then=F("extended_to")),
+                default=F("validity_end"),
+                output_field=models.DateField(),
+            )
+        )
+        repealed_first = (
+            Q(repealed_on__isnull=False)
+            & (Q(end_of_validity__isnull=True) | Q(repealed_on__lte=F("end_of_validity")))
+            & (Q(expired_on__isnull=True) | Q(repealed_on__lte=F("expired_on")))
+        )
+        return qs.annotate(
+            validity=Case(
+                When(effective_date__gt=on, then=Value(Validity.NOT_YET_EFFECTIVE)),
+                When(repealed_first, then=Value(Validity.REPEALED)),
+                When(
+                    Q(expired_on__isnull=False) | Q(end_of_validity__lt=on),
+                    then=Value(Validity.EXPIRED),
+                ),
+                When(was_amended=True, then=Value(Validity.AMENDED)),
+                default=Value(Validity.IN_FORCE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def in_force(self, on: dt.date | None = None) -> "NormativeDocumentQuerySet":
+        """Documents that bind on ``on`` (in force, possibly amended)."""
+        return self.with_validity(on).filter(validity__in=BINDING)
+
+    def expiring_within(self, days: int, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        return self.in_force(today).filter(
+            end_of_validity__gte=today, end_of_validity__lte=today + dt.timedelta(days=days)
+        )
+
+
+NormativeDocumentManager = PageManager.from_queryset(NormativeDocumentQuerySet)
+
+
+class NormativeDocumentForm(WagtailAdminPageForm):
+    """Asks for a change note when a published document is republished."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A note belongs to one publication: never prefill last time's.
+        for name in ("change_note", "minor_change"):
+            if name in self.fields:
+                self.initial[name] = self.fields[name].initial
+
+    def clean(self):
+        cleaned = super().clean()
+        publishing = "action-publish" in self.data
+        already_published = bool(self.instance.pk and self.instance.first_published_at)
+        if (
+            publishing
+            and already_published
+            and not cleaned.get("minor_change")
+            and not (cleaned.get("change_note") or "").strip()
+        ):
+            self.add_error(
+                "change_note",
+                _("Describe what changed, or tick “minor correction”, before republishing."),
+            )
+        return cleaned
+
+
+class NormativeDocumentIndexPage(DisclosurePage):
+    """The policy library (规范性文件库)."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = DisclosurePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureColumnPage"]
+    subpage_types = ["govopen_wagtail.NormativeDocumentPage", "govopen_wagtail.InterpretationPage"]
+
+    PAGE_SIZE = 20
+    SORTS = {
+        "date": ("-published_date", "-pk"),
+        "number": ("number_issuer", "number_year", "number_serial", "pk"),
+    }
+
+    class Meta:
+        verbose_name = _("normative document library")
+        verbose_name_plural = _("normative document libraries")
+
+    def documents(self) -> NormativeDocumentQuerySet:
+        return NormativeDocumentPage.objects.live().public().descendant_of(self)
+
+    def filtered(self, params) -> tuple[NormativeDocumentQuerySet, dict]:
+        """Apply the public filters in ``params`` (a QueryDict).
+
+        Unknown or malformed values are ignored and reported back in
+        ``state["ignored"]`` rather than raising.
+        """
+        on, as_of_ok = parse_as_of(params.get("as_of"))
+        state = {
+            "as_of": on,
+            "ignored": [] if as_of_ok else ["as_of"],
+            # Links to documents keep a date the reader chose explicitly.
+            "as_of_query": f"?as_of={on.isoformat()}" if params.get("as_of") and as_of_ok else "",
+        }
+        qs = self.documents().with_validity(on).select_related("category").prefetch_related("issuers")
+
+        validity = params.get("validity", "in_force")
+        if validity == "in_force":
+            qs = qs.filter(validity__in=BINDING)
+        elif validity in Validity.values:
+            qs = qs.filter(validity=validity)
+        elif validity != "all":
+            state["ignored"].append("validity")
+            validity = "in_force"
+            qs = qs.filter(validity__in=BINDING)
+        state["validity"] = validity
+
+        for name, lookup in (("year", "published_date__year"), ("issuer", "issuers"), ("category", "category")):
+            value = params.get(name, "")
+            if not value:
+                continue
+            if value.isdigit() and len(value) <= 9:
+                qs = qs.filter(**{lookup: int(value)})
+                state[name] = int(value)
+            else:
+                state["ignored"].append(name)
+
+        keyword = (params.get("q") or "").strip()[:100]
+        if keyword:
+            condition = Q(title__icontains=keyword) | Q(document_number__icontains=keyword)
+            if docnumber.is_valid(keyword):
+                condition |= Q(document_number=docnumber.normalise(keyword))
+            qs = qs.filter(condition)
+        state["q"] = keyword
+
+        sort = params.get("sort", "date")
+        if sort not in self.SORTS:
+            state["ignored"].append("sort")
+            sort = "date"
+        state["sort"] = sort
+        return qs.order_by(*self.SORTS[sort]).distinct(), state
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        documents, state = self.filtered(request.GET)
+        context["documents"] = Paginator(documents, self.PAGE_SIZE).get_page(request.GET.get("page"))
+        context["filters"] = state
+        context["validity_choices"] = Validity.choices
+        context["issuers"] = Issuer.objects.filter(documents__in=self.documents()).distinct()
+        context["categories"] = SubjectCategory.objects.filter(documents__in=self.documents()).distinct()
+        years = self.documents().dates("published_date", "year", order="DESC")
+        context["years"] = [d.year for d in years]
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class NormativeDocumentPage(IndexNumberMixin, DisclosurePage):
+    """A 规范性文件 with its number, dates, validity history and files."""
+
+    document_number = models.CharField(
+        _("document number"),
+        max_length=100,
+        validators=[document_number_validator],
+        help_text=_("发文字号, e.g. 泉教办〔2018〕85号. Written forms like [2018] are corrected."),
+    )
+    number_issuer = models.CharField(max_length=100, editable=False, blank=True, db_index=True)
+    number_year = models.PositiveIntegerField(editable=False, null=True)
+    number_serial = models.PositiveIntegerField(editable=False, null=True)
+    issuers = ParentalManyToManyField(Issuer, verbose_name=_("issuing bodies"), related_name="documents")
+    written_date = models.DateField(_("written date"), help_text=_("成文日期"))
+    published_date = models.DateField(_("publication date"), help_text=_("发布日期"))
+    effective_date = models.DateField(_("effective date"), help_text=_("施行日期"))
+    validity_end = models.DateField(
+        _("end of validity period"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the document has no fixed validity period."),
+    )
+    category = models.ForeignKey(
+        SubjectCategory,
+        verbose_name=_("subject category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    registration_number = models.CharField(_("registration number"), max_length=100, blank=True, help_text=_("登记号"))
+    summary = models.TextField(_("summary"), blank=True)
+    body = RichTextField(_("full text"))
+    consultation_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("public consultation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    no_consultation_reason = models.TextField(
+        _("reason no consultation was needed"), blank=True
+    )
+    change_note = models.TextField(
+        _("change note"),
+        blank=True,
+        help_text=_("What changed in this publication; shown in the public history of changes."),
+    )
+    minor_change = models.BooleanField(
+        _("minor correction"),
+        default=False,
+        help_text=_("A typo or formatting fix that needs no public note."),
+    )
+
+    objects = NormativeDocumentManager()
+    base_form_class = NormativeDocumentForm
+
+    content_panels = DisclosurePage.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("document_number"),
+                FieldPanel("issuers"),
+                FieldRowPanel([FieldPanel("written_date"), FieldPanel("published_date")]),
+                FieldRowPanel([FieldPanel("effective_date"), FieldPanel("validity_end")]),
+                FieldPanel("category"),
+                FieldPanel("registration_number"),
+            ],
+            heading=_("Document"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("effects", heading=_("Amends or repeals"), label=_("effect")),
+        MultiFieldPanel(
+            [FieldPanel("consultation_page"), FieldPanel("no_consultation_reason")],
+            heading=_("Public consultation"),
+        ),
+        MultiFieldPanel([FieldPanel("change_note"), FieldPanel("minor_change")], heading=_("This publication")),
+    ]
+    search_fields = DisclosurePage.search_fields + [
+        index.SearchField("document_number", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("published_date"),
+    ]
+
+    parent_page_types = ["govopen_wagtail.NormativeDocumentIndexPage"]
+    subpage_types: list[str] = []
+    exclude_fields_in_copy = IndexNumberMixin.exclude_fields_in_copy + [
+        "document_number", "number_issuer", "number_year", "number_serial",
+    ]
+
+    class Meta:
+        verbose_name = _("normative document")
+        verbose_name_plural = _("normative documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_number"],
+                condition=~Q(document_number=""),
+                name="govopen_document_number_unique",
+            )
+        ]
+
+    # Validation -----------------------------------------------------------
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list] = {}
+        if self.document_number and docnumber.is_valid(self.document_number):
+            parsed = docnumber.parse(self.document_number).number
+            self.document_number = str(parsed)
+            self.number_issuer, self.number_year, self.number_serial = parsed.sort_key
+            clash = NormativeDocumentPage.objects.filter(document_number=self.document_number)
+            if self.pk:
+                clash = clash.exclude(pk=self.pk)
+            if clash.exists():
+                errors.setdefault("document_number", []).append(
+                    _("Another document already has the number %(number)s.")
+                    % {"number": self.document_number}
+                )
+        w, p, e = self.written_date, self.published_date, self.effective_date
+        if w and p and p < w:
+            errors.setdefault("published_date", []).append(
+                _("The publication date cannot be before the written date.")
+            )
+        if w and e and e < w:
+            errors.setdefault("effective_date", []).append(
+                _("The effective date cannot be before the written date.")
+            )
+        if self.validity_end and e and self.validity_end < e:
+            errors.setdefault("validity_end", []).append(
+                _("The validity period cannot end before the document takes effect.")
+            )
+        # Archived documents whose period is over are imported without an end
+        # date and given an "expired" event, so the ledger says who decided.
+        creating = self._state.adding or self.latest_revision_id is None
+        if self.validity_end and creating and self.validity_end < timezone.localdate():
+            errors.setdefault("validity_end", []).append(
+                _("A new document cannot have a validity period that has already ended.")
+            )
+        for message in self._effect_errors():
+            errors.setdefault("__all__", []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def _effect_errors(self) -> list[str]:
+        messages = []
+        for effect in self.effects.all():
+            target = effect.target
+            if target is None:
+                continue
+            if target.pk == self.pk:
+                messages.append(gettext("A document cannot amend or repeal itself."))
+            elif self.written_date and target.written_date and target.written_date > self.written_date:
+                messages.append(
+                    gettext("%(target)s was written after this document, so this document cannot amend or repeal it.")
+                    % {"target": target.document_number}
+                )
+            elif self.pk and self.pk in target.acted_on_ids():
+                messages.append(
+                    gettext("%(target)s already amends or repeals this document: the two would repeal each other.")
+                    % {"target": target.document_number}
+                )
+        return messages
+
+    def acted_on_ids(self) -> set[int]:
+        """Documents this one amends or repeals, directly or through others."""
+        seen: set[int] = set()
+        frontier = {self.pk}
+        while frontier:
+            targets = set(
+                ValidityEvent.objects.filter(acting_document_id__in=frontier).values_list("document_id", flat=True)
+            ) | set(DocumentEffect.objects.filter(page_id__in=frontier).values_list("target_id", flat=True))
+            frontier = targets - seen
+            seen |= targets
+        return seen
+
+    # Publishing -----------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        # Recording the effect on the amended/repealed document happens in
+        # the same transaction as the publish that causes it.
+        with transaction.atomic():
+            result = super().save(*args, **kwargs)
+            if self.live:
+                self.apply_effects()
+        return result
+
+    def apply_effects(self, user=None) -> list["ValidityEvent"]:
+        created = []
+        for effect in self.effects.all():
+            if effect.target_id is None:
+                continue
+            event, was_created = ValidityEvent.objects.get_or_create(
+                document_id=effect.target_id,
+                kind=effect.kind,
+                acting_document=self,
+                defaults={
+                    "effective_date": self.effective_date,
+                    "reason": effect.note,
+                    "recorded_by": user,
+                },
+            )
+            if was_created:
+                created.append(event)
+        return created
+
+    # Reading --------------------------------------------------------------
+
+    def get_validity_label(self) -> str:
+        """Label of the ``validity`` annotation (see ``with_validity``)."""
+        return Validity(self.validity).label
+
+    def validity_on(self, on: dt.date | None = None) -> str:
+        return (
+            NormativeDocumentPage.objects.filter(pk=self.pk)
+            .with_validity(on)
+            .values_list("validity", flat=True)
+            .get()
+        )
+
+    def timeline(self, on: dt.date | None = None) -> list[dict]:
+        """Public legal history up to ``on``: dates and ledger events."""
+        on = on or timezone.localdate()
+        entries = [
+            {"date": self.written_date, "label": gettext("Written")},
+            {"date": self.published_date, "label": gettext("Published")},
+            {"date": self.effective_date, "label": gettext("Takes effect")},
+        ]
+        end = self.validity_end
+        for event in self.validity_events.select_related("acting_document").order_by("effective_date", "pk"):
+            entries.append({"date": event.effective_date, "label": event.get_kind_display(), "event": event})
+            if event.kind == ValidityEvent.Kind.EXTENDED and event.new_end_date and event.effective_date <= on:
+                end = event.new_end_date
+        if end:
+            entries.append(
+                {"date": end + dt.timedelta(days=1), "label": gettext("Validity period ends"), "end": end}
+            )
+        return sorted(
+            (e for e in entries if e["date"] and e["date"] <= on), key=lambda e: e["date"]
+        )
+
+    def interpretation_deadline(self, cal: calendar.WorkingDayCalendar | None = None):
+        cal = cal or calendar.get_calendar()
+        return cal.add_working_days(self.published_date, govopen_settings.INTERPRETATION_WORKING_DAYS)
+
+    def publication_deadline(self, cal: calendar.WorkingDayCalendar | None = None):
+        cal = cal or calendar.get_calendar()
+        return cal.add_working_days(self.written_date, govopen_settings.ACTIVE_DISCLOSURE_WORKING_DAYS)
+
+    def metadata_rows(self) -> list[tuple[str, str]]:
+        rows = super().metadata_rows()
+        rows.append((gettext("Document number"), self.document_number))
+        issuers = "、".join(i.name for i in self.issuers.all())
+        if issuers:
+            rows.append((gettext("Issuing bodies"), issuers))
+        rows += [
+            (gettext("Written date"), self.written_date.isoformat()),
+            (gettext("Publication date"), self.published_date.isoformat()),
+            (gettext("Effective date"), self.effective_date.isoformat()),
+        ]
+        if self.validity_end:
+            rows.append((gettext("Valid until"), self.validity_end.isoformat()))
+        if self.category_id:
+            rows.append((gettext("Subject category"), self.category.name))
+        if self.registration_number:
+            rows.append((gettext("Registration number"), self.registration_number))
+        return rows
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        on, as_of_ok = parse_as_of(request.GET.get("as_of"))
+        context["as_of"] = on
+        context["as_of_invalid"] = not as_of_ok
+        context["is_today"] = on == timezone.localdate()
+        context["validity"] = self.validity_on(on)
+        context["validity_label"] = Validity(context["validity"]).label
+        context["timeline"] = self.timeline(on)
+        context["acting_events"] = [
+            e for e in self.validity_events.select_related("acting_document") if e.effective_date <= on
+        ]
+        context["acts"] = (
+            ValidityEvent.objects.filter(acting_document=self).select_related("document").order_by("pk")
+        )
+        context["change_notes"] = self.change_notes.filter(minor=False)
+        context["interpretations"] = self.interpretations.live().public().order_by("-first_published_at")
+        return context
+
+
+class DocumentEffect(Orderable):
+    """Entered on the new document: "this document amends/repeals X"."""
+
+    page = ParentalKey(NormativeDocumentPage, on_delete=models.CASCADE, related_name="effects")
+    target = models.ForeignKey(
+        NormativeDocumentPage,
+        verbose_name=_("document affected"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("effect"),
+        max_length=20,
+        choices=[
+            ("amended", _("amends")),
+            ("partly_amended", _("partly amends")),
+            ("repealed", _("repeals")),
+        ],
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    panels = [FieldPanel("target"), FieldPanel("kind"), FieldPanel("note")]
+
+
+class ValidityEvent(models.Model):
+    """One dated change to a document's legal validity. Append-only."""
+
+    class Kind(models.TextChoices):
+        AMENDED = "amended", pgettext_lazy("validity event", "Amended")
+        PARTLY_AMENDED = "partly_amended", pgettext_lazy("validity event", "Partly amended")
+        REPEALED = "repealed", pgettext_lazy("validity event", "Repealed")
+        EXPIRED = "expired", pgettext_lazy("validity event", "Declared expired")
+        EXTENDED = "extended", pgettext_lazy("validity event", "Validity extended")
+
+    document = models.ForeignKey(
+        NormativeDocumentPage,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="validity_events",
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    effective_date = models.DateField(_("effective date"))
+    acting_document = models.ForeignKey(
+        NormativeDocumentPage,
+        verbose_name=_("by document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="acts",
+    )
+    acting_number = models.CharField(
+        _("by document number (other body)"),
+        max_length=100,
+        blank=True,
+        validators=[document_number_validator],
+        help_text=_("For a document not in this library, e.g. a provincial repeal."),
+    )
+    new_end_date = models.DateField(_("new end of validity"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["effective_date", "pk"]
+        verbose_name = _("validity event")
+        verbose_name_plural = _("validity events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "kind", "acting_document"],
+                condition=Q(acting_document__isnull=False),
+                name="govopen_validity_event_once_per_act",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.document_number} {self.get_kind_display()} {self.effective_date}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.acting_number and docnumber.is_valid(self.acting_number):
+            self.acting_number = docnumber.normalise(self.acting_number)
+        if self.kind == self.Kind.EXTENDED:
+            if not self.new_end_date:
+                raise ValidationError({"new_end_date": _("Give the new end of the validity period.")})
+            current_end = self.document.validity_end if self.document_id else None
+            if current_end and self.new_end_date <= current_end:
+                raise ValidationError(
+                    {"new_end_date": _("The new end must be after the current end of validity.")}
+                )
+        if self.document_id and self.effective_date and self.effective_date < self.document.written_date:
+            raise ValidationError(
+                {"effective_date": _("An event cannot take effect before the document was written.")}
+            )
+        if self.acting_document_id and self.acting_document_id == self.document_id:
+            raise ValidationError({"acting_document": _("A document cannot amend or repeal itself.")})
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("allow_update", False):
+            raise ValidationError(_("Validity events cannot be changed; record a new event instead."))
+        super().save(*args, **kwargs)
+
+    @property
+    def acting_label(self) -> str:
+        if self.acting_document_id:
+            return self.acting_document.document_number
+        return self.acting_number
+
+
+class DocumentChangeNote(models.Model):
+    """A published change to a document's text, for the public history."""
+
+    document = models.ForeignKey(
+        NormativeDocumentPage, on_delete=models.CASCADE, related_name="change_notes"
+    )
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"))
+    note = models.TextField(_("change note"))
+    minor = models.BooleanField(_("minor correction"), default=False)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("change note")
+        verbose_name_plural = _("change notes")
+
+
+class InterpretationPage(IndexNumberMixin, DisclosurePage):
+    """政策解读: explains a normative document."""
+
+    class Form(models.TextChoices):
+        TEXT = "text", _("Text")
+        GRAPHIC = "graphic", _("Graphic")
+        MEDIA = "media", _("Audio or video")
+        PRESS = "press", _("Press conference")
+        INTERVIEW = "interview", _("Interview")
+        EXPERT = "expert", _("Expert commentary")
+
+    document = models.ForeignKey(
+        NormativeDocumentPage,
+        verbose_name=_("document interpreted"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="interpretations",
+    )
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.TEXT)
+    author = models.CharField(_("author"), max_length=255, blank=True)
+    body = RichTextField(_("text"))
+
+    content_panels = DisclosurePage.content_panels + [
+        FieldPanel("document"),
+        FieldRowPanel([FieldPanel("form"), FieldPanel("author")]),
+        FieldPanel("body"),
+    ]
+    search_fields = DisclosurePage.search_fields + [index.SearchField("body")]
+    parent_page_types = ["govopen_wagtail.NormativeDocumentIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("policy interpretation")
+        verbose_name_plural = _("policy interpretations")
+
+    def metadata_rows(self) -> list[tuple[str, str]]:
+        rows = super().metadata_rows()
+        rows.append((gettext("Form"), self.get_form_display()))
+        if self.author:
+            rows.append((gettext("Author"), self.author))
+        return rows
