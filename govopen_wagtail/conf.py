@@ -52,6 +52,20 @@ DEFAULTS: dict[str, Any] = {
     # Staff see documents whose validity period ends within this many days
     # (local rules ask for review ahead of expiry).
     "EXPIRY_WARNING_DAYS": 183,
+    # Generate the Word and PDF versions of a normative document (as a
+    # task) each time it is published. Downloads generate them on demand too.
+    "GENERATE_FILES_ON_PUBLISH": True,
+    # Font stack for generated PDFs; needs a CJK font on the server
+    # (Debian: fonts-noto-cjk).
+    "PDF_FONT_FAMILY": "'Noto Serif CJK SC', 'Source Han Serif SC', 'SimSun', serif",
+    # Largest file accepted from editors (attachments) or the public
+    # (verification), in megabytes.
+    "MAX_UPLOAD_MB": 20,
+    # Per-client limits on public forms: "N/s", "N/m", "N/h" or "N/d".
+    "RATE_LIMITS": {"verify": "30/h"},
+    # Number of reverse proxies in front of the site whose X-Forwarded-For
+    # may be trusted for the client address (0: use REMOTE_ADDR).
+    "TRUSTED_PROXY_COUNT": 0,
     # Flag the guide as due for review when "last reviewed" is older than this.
     "GUIDE_REVIEW_INTERVAL_DAYS": 365,
 }

@@ -24,9 +24,25 @@ def record_change_note(sender, instance, revision=None, **kwargs) -> None:
     )
 
 
+def generate_files(sender, instance, revision=None, **kwargs) -> None:
+    """Make the Word/PDF versions once the publish has committed."""
+    from django.db import transaction
+
+    from .conf import govopen_settings
+    from .tasks import generate_document_files
+
+    if not govopen_settings.GENERATE_FILES_ON_PUBLISH:
+        return
+    page_id, revision_id = instance.pk, getattr(revision, "pk", None)
+    transaction.on_commit(lambda: generate_document_files.enqueue(page_id, revision_id))
+
+
 def register() -> None:
     from .models import NormativeDocumentPage
 
     page_published.connect(
         record_change_note, sender=NormativeDocumentPage, dispatch_uid="govopen_change_note"
+    )
+    page_published.connect(
+        generate_files, sender=NormativeDocumentPage, dispatch_uid="govopen_generate_files"
     )

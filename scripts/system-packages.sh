@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages the project needs beyond Python: Chromium for the browser
-# tests, Noto CJK so Chinese renders in screenshots and PDFs, gettext for
-# compilemessages. Installs only what is missing; needs root (or sudo).
+# tests, Noto CJK so Chinese renders in screenshots and PDFs, Pango for
+# WeasyPrint, gettext for compilemessages. Installs only what is missing; needs root (or sudo).
 set -euo pipefail
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# WeasyPrint (PDF versions of documents) needs Pango.
+ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || need+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpangoft2-1.0-0)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -116,8 +116,7 @@ def make_document(library: Page, number: str, *, written: dt.date, published: dt
         written_date=written,
         published_date=published or written,
         effective_date=effective or published or written,
-        body="<p>正文</p>",
-        **fields,
+        **{"body": "<p>正文</p>", **fields},
     )
     page.effects = [DocumentEffect(target=t, kind=k) for t, k in effects]
     # Parental relations are written when the page (and its revision) is saved.

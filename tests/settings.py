@@ -114,3 +114,7 @@ WAGTAIL_SITE_NAME = "govopen tests"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendering Word/PDF on every publish would slow every test; downloads still
+# generate on demand, and tests of generation turn this on.
+GOVOPEN_GENERATE_FILES_ON_PUBLISH = False

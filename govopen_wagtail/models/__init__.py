@@ -4,12 +4,14 @@ from .calendar import HolidayOverride, HolidayYear
 from .catalog import DisclosureItemPage
 from .documents import (
     BINDING,
+    DocumentAttachment,
     DocumentChangeNote,
     DocumentEffect,
     InterpretationPage,
     Issuer,
     NormativeDocumentIndexPage,
     NormativeDocumentPage,
+    PublishedFile,
     SubjectCategory,
     Validity,
     ValidityEvent,
@@ -30,12 +32,14 @@ from .registry import information_models
 
 __all__ = [
     "BINDING",
+    "DocumentAttachment",
     "DocumentChangeNote",
     "DocumentEffect",
     "InterpretationPage",
     "Issuer",
     "NormativeDocumentIndexPage",
     "NormativeDocumentPage",
+    "PublishedFile",
     "SubjectCategory",
     "Validity",
     "ValidityEvent",

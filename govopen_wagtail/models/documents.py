@@ -16,12 +16,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from simple_history.models import HistoricalRecords
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
@@ -179,7 +182,7 @@ class NormativeDocumentForm(WagtailAdminPageForm):
         return cleaned
 
 
-class NormativeDocumentIndexPage(DisclosurePage):
+class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
     """The policy library (规范性文件库)."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -269,8 +272,20 @@ class NormativeDocumentIndexPage(DisclosurePage):
         context["query_string"] = query.urlencode()
         return context
 
+    @path("verify/", name="verify")
+    def verify(self, request):
+        """Public check that a file (or its SHA-256) is a published version."""
+        from ..services.files import verify_request
 
-class NormativeDocumentPage(IndexNumberMixin, DisclosurePage):
+        context = verify_request(self, request)
+        response = self.render(
+            request, template="govopen_wagtail/normative_document_verify.html", context_overrides=context
+        )
+        response.status_code = context.get("status", 200)
+        return response
+
+
+class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
     """A 规范性文件 with its number, dates, validity history and files."""
 
     document_number = models.CharField(
@@ -314,6 +329,24 @@ class NormativeDocumentPage(IndexNumberMixin, DisclosurePage):
     no_consultation_reason = models.TextField(
         _("reason no consultation was needed"), blank=True
     )
+    uploaded_docx = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("Word version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional .docx; without it a Word version is generated from the text."),
+    )
+    uploaded_pdf = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("PDF version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional PDF; without it a PDF is generated from the text."),
+    )
     change_note = models.TextField(
         _("change note"),
         blank=True,
@@ -342,6 +375,10 @@ class NormativeDocumentPage(IndexNumberMixin, DisclosurePage):
         ),
         FieldPanel("summary"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("uploaded_docx"), FieldPanel("uploaded_pdf")], heading=_("Files")
+        ),
+        InlinePanel("attachments", heading=_("Attachments"), label=_("attachment")),
         InlinePanel("effects", heading=_("Amends or repeals"), label=_("effect")),
         MultiFieldPanel(
             [FieldPanel("consultation_page"), FieldPanel("no_consultation_reason")],
@@ -412,8 +449,32 @@ class NormativeDocumentPage(IndexNumberMixin, DisclosurePage):
             )
         for message in self._effect_errors():
             errors.setdefault("__all__", []).append(message)
+        for field, message in self._file_errors():
+            errors.setdefault(field, []).append(message)
         if errors:
             raise ValidationError(errors)
+
+    def _file_errors(self) -> list[tuple[str, str]]:
+        from ..files import ATTACHMENT_KINDS, FileRejected, check_file
+
+        limit = govopen_settings.MAX_UPLOAD_MB * 1024 * 1024
+        checks = [
+            ("uploaded_docx", self.uploaded_docx, {"docx"}),
+            ("uploaded_pdf", self.uploaded_pdf, {"pdf"}),
+        ] + [("__all__", a.document, ATTACHMENT_KINDS) for a in self.attachments.all()]
+        problems = []
+        for field, document, allowed in checks:
+            if document is None:
+                continue
+            try:
+                with document.open_file() as handle:
+                    data = handle.read(limit + 1)
+                check_file(document.filename, data, allowed=frozenset(allowed), max_bytes=limit)
+            except FileRejected as exc:
+                problems.append((field, exc.message))
+            except OSError:
+                problems.append((field, gettext("The file “%(name)s” cannot be read.") % {"name": document.filename}))
+        return problems
 
     def _effect_errors(self) -> list[str]:
         messages = []
@@ -556,7 +617,35 @@ class NormativeDocumentPage(IndexNumberMixin, DisclosurePage):
         )
         context["change_notes"] = self.change_notes.filter(minor=False)
         context["interpretations"] = self.interpretations.live().public().order_by("-first_published_at")
+        current = list(self.published_files.current().order_by("pk"))
+        by_kind = {f.kind: f for f in current if f.kind != PublishedFile.Kind.ATTACHMENT}
+        context["downloads"] = [
+            {"kind": kind, "label": label, "file": by_kind.get(kind)}
+            for kind, label in (
+                (PublishedFile.Kind.DOCX, gettext("Word version (.docx)")),
+                (PublishedFile.Kind.PDF, gettext("PDF version")),
+            )
+        ]
+        context["attachments"] = [f for f in current if f.kind == PublishedFile.Kind.ATTACHMENT]
+        context["download_base"] = self.get_url(request)
+        library = self.get_parent()
+        context["verify_url"] = library.get_url(request) + "verify/"
         return context
+
+    @path("files/<str:kind>/", name="download")
+    def download(self, request, kind):
+        """The current Word or PDF version, generated now if not yet there."""
+        from ..services.files import current_file
+
+        if kind not in (PublishedFile.Kind.DOCX, PublishedFile.Kind.PDF):
+            raise Http404
+        return current_file(self, kind).as_response()
+
+    @path("files/v/<int:file_id>/", name="download_version")
+    def download_version(self, request, file_id):
+        """Any file ever published for this document (attachments, old versions)."""
+        published = get_object_or_404(PublishedFile, pk=file_id, document=self)
+        return published.as_response()
 
 
 class DocumentEffect(Orderable):
@@ -689,6 +778,73 @@ class DocumentChangeNote(models.Model):
         ordering = ["-published_at"]
         verbose_name = _("change note")
         verbose_name_plural = _("change notes")
+
+
+class DocumentAttachment(Orderable):
+    page = ParentalKey(NormativeDocumentPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+
+class PublishedFileQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(superseded_at__isnull=True)
+
+
+class PublishedFile(models.Model):
+    """Every file ever published for a document, with its SHA-256.
+
+    Files are kept when superseded, so the verification page can say which
+    version an old download was.
+    """
+
+    class Kind(models.TextChoices):
+        DOCX = "docx", _("Word")
+        PDF = "pdf", _("PDF")
+        ATTACHMENT = "attachment", _("Attachment")
+
+    class Source(models.TextChoices):
+        GENERATED = "generated", _("generated from the page")
+        UPLOADED = "uploaded", _("uploaded by an editor")
+
+    document = models.ForeignKey(
+        NormativeDocumentPage, on_delete=models.CASCADE, related_name="published_files"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    file = models.FileField(_("file"), upload_to="govopen/files/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("published at"), default=timezone.now)
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    objects = PublishedFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("published file")
+        verbose_name_plural = _("published files")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+    def as_response(self) -> FileResponse:
+        response = FileResponse(self.file.open("rb"), as_attachment=True, filename=self.filename)
+        response["X-Content-SHA256"] = self.sha256
+        return response
 
 
 class InterpretationPage(IndexNumberMixin, DisclosurePage):

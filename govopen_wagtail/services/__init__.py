@@ -1,0 +1,1 @@
+"""Use cases that touch several models or the outside world."""

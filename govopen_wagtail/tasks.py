@@ -1,0 +1,21 @@
+"""Background work, as django-tasks tasks (a Wagtail 8 dependency).
+
+With the default immediate backend they run at once and need no worker;
+sites that configure a queue backend get them off the request path.
+"""
+
+from django_tasks import task
+
+
+@task()
+def generate_document_files(page_id: int, revision_id: int | None = None) -> int:
+    from wagtail.models import Revision
+
+    from .models import NormativeDocumentPage
+    from .services.files import publish_files
+
+    page = NormativeDocumentPage.objects.filter(pk=page_id, live=True).first()
+    if page is None:
+        return 0
+    revision = Revision.objects.filter(pk=revision_id).first() if revision_id else None
+    return len(publish_files(page, revision))
