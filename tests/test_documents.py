@@ -235,7 +235,8 @@ def test_change_notes_are_required_to_republish_and_kept(admin_client_for, libra
             "title": "近视综合防控实施方案", "slug": doc.slug, "document_number": doc.document_number,
             "issuers": [str(i.pk) for i in doc.issuers.all()], "written_date": "2024-03-01",
             "published_date": "2024-03-01", "effective_date": "2024-03-01", "body": rich_text("<p>正文</p>"),
-            "effects": inline_formset([]), "change_note": "", "action-publish": "publish",
+            "effects": inline_formset([]), "attachments": inline_formset([]), "change_note": "",
+            "action-publish": "publish",
         }
         data.update(changes)
         if not data.get("minor_change"):
