@@ -1,9 +1,13 @@
 """Registration only: the admin pieces themselves live in ``admin/``."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
 from .admin import GovopenAdminGroup
+from .admin.compliance import DocumentComplianceView
 from .admin.panels import DisclosureAttentionPanel
 
 modeladmin_register(GovopenAdminGroup)
@@ -12,3 +16,25 @@ modeladmin_register(GovopenAdminGroup)
 @hooks.register("construct_homepage_panels")
 def add_attention_panel(request, panels):
     panels.append(DisclosureAttentionPanel(request))
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "govopen/compliance/documents/",
+            DocumentComplianceView.as_view(),
+            name="govopen_document_compliance",
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_compliance_report():
+    return MenuItem(
+        _("Normative documents: compliance"),
+        reverse("govopen_document_compliance"),
+        name="govopen-document-compliance",
+        icon_name="warning",
+        order=1000,
+    )

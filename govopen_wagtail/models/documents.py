@@ -272,6 +272,62 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         context["query_string"] = query.urlencode()
         return context
 
+    @path("register/", name="register")
+    def register(self, request):
+        from ..views import library
+
+        return library.register_page(self, request)
+
+    @path("register/<str:kind>/", name="register_export")
+    def register_export(self, request, kind):
+        from ..views import library
+
+        if kind not in ("csv", "xlsx", "pdf"):
+            raise Http404
+        return library.register_export(self, request, kind)
+
+    @path("collection/", name="collection")
+    def collection(self, request):
+        from ..views import library
+
+        return library.collection(self, request)
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        from ..views.library import DocumentsFeed
+
+        return DocumentsFeed(self)(request)
+
+    @path("feed/atom/", name="feed_atom")
+    def feed_atom(self, request):
+        from ..views.library import DocumentsFeed
+
+        return DocumentsFeed(self, atom=True)(request)
+
+    @path("feed/validity/", name="validity_feed")
+    def validity_feed(self, request):
+        from ..views.library import ValidityFeed
+
+        return ValidityFeed(self)(request)
+
+    @path("feed/validity/atom/", name="validity_feed_atom")
+    def validity_feed_atom(self, request):
+        from ..views.library import ValidityFeed
+
+        return ValidityFeed(self, atom=True)(request)
+
+    @path("api/", name="api")
+    def api(self, request):
+        from ..views import library
+
+        return library.api_list(self, request)
+
+    @path("api/<int:pk>/", name="api_detail")
+    def api_detail(self, request, pk):
+        from ..views import library
+
+        return library.api_detail(self, request, pk)
+
     @path("verify/", name="verify")
     def verify(self, request):
         """Public check that a file (or its SHA-256) is a published version."""

@@ -1,0 +1,1 @@
+"""Public views beyond a page's own template (exports, feeds, JSON)."""
