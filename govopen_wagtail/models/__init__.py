@@ -15,6 +15,7 @@ from .documents import (
     SubjectCategory,
     Validity,
     ValidityEvent,
+    ValidityState,
 )
 from .identifiers import IndexNumberCounter, IndexNumberRecord
 from .mixins import GovopenPageMixin, IndexNumberMixin
@@ -43,6 +44,7 @@ __all__ = [
     "SubjectCategory",
     "Validity",
     "ValidityEvent",
+    "ValidityState",
     "DisclosureColumnPage",
     "DisclosureGuidePage",
     "DisclosureIndexPage",

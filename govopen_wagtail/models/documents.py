@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -94,48 +95,37 @@ def parse_as_of(value: str | None) -> tuple[dt.date, bool]:
 
 class NormativeDocumentQuerySet(PageQuerySet):
     def with_validity(self, on: dt.date | None = None) -> "NormativeDocumentQuerySet":
-        """Annotate ``validity`` (a :class:`Validity` value) as of ``on``."""
+        """Annotate ``validity`` (a :class:`Validity` value) as of ``on``.
+
+        Repeal, expiry and amendment dates come from :class:`ValidityState`
+        (the first such event, kept in step with the ledger); extensions are
+        read from the ledger itself because several may stack.
+        """
         on = on or timezone.localdate()
-        events = ValidityEvent.objects.filter(document=OuterRef("pk"), effective_date__lte=on)
-
-        def first(kind):
-            return Subquery(
-                events.filter(kind=kind).order_by("effective_date").values("effective_date")[:1]
-            )
-
         extended_to = Subquery(
-            events.filter(kind=ValidityEvent.Kind.EXTENDED)
+            ValidityEvent.objects.filter(
+                document=OuterRef("pk"), kind=ValidityEvent.Kind.EXTENDED, effective_date__lte=on
+            )
             .order_by("-new_end_date")
             .values("new_end_date")[:1]
         )
         qs = self.annotate(
-            repealed_on=first(ValidityEvent.Kind.REPEALED),
-            expired_on=first(ValidityEvent.Kind.EXPIRED),
-            extended_to=extended_to,
-            was_amended=Exists(
-                events.filter(kind__in=[ValidityEvent.Kind.AMENDED, ValidityEvent.Kind.PARTLY_AMENDED])
-            ),
-        ).annotate(
-            end_of_validity=Case(
-                When(extended_to__isnull=False, then=F("extended_to")),
-                default=F("validity_end"),
-                output_field=models.DateField(),
-            )
+            end_of_validity=Coalesce(extended_to, F("validity_end"), output_field=models.DateField())
         )
-        repealed_first = (
-            Q(repealed_on__isnull=False)
-            & (Q(end_of_validity__isnull=True) | Q(repealed_on__lte=F("end_of_validity")))
-            & (Q(expired_on__isnull=True) | Q(repealed_on__lte=F("expired_on")))
+        repealed = Q(validity_state__repealed_on__lte=on) & (
+            Q(end_of_validity__isnull=True) | Q(validity_state__repealed_on__lte=F("end_of_validity"))
+        ) & (
+            Q(validity_state__expired_on__isnull=True)
+            | Q(validity_state__expired_on__gt=on)
+            | Q(validity_state__repealed_on__lte=F("validity_state__expired_on"))
         )
+        expired = Q(validity_state__expired_on__lte=on) | Q(end_of_validity__lt=on)
         return qs.annotate(
             validity=Case(
                 When(effective_date__gt=on, then=Value(Validity.NOT_YET_EFFECTIVE)),
-                When(repealed_first, then=Value(Validity.REPEALED)),
-                When(
-                    Q(expired_on__isnull=False) | Q(end_of_validity__lt=on),
-                    then=Value(Validity.EXPIRED),
-                ),
-                When(was_amended=True, then=Value(Validity.AMENDED)),
+                When(repealed, then=Value(Validity.REPEALED)),
+                When(expired, then=Value(Validity.EXPIRED)),
+                When(validity_state__amended_on__lte=on, then=Value(Validity.AMENDED)),
                 default=Value(Validity.IN_FORCE),
                 output_field=models.CharField(),
             )
@@ -204,7 +194,7 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
     def documents(self) -> NormativeDocumentQuerySet:
         return NormativeDocumentPage.objects.live().public().descendant_of(self)
 
-    def filtered(self, params) -> tuple[NormativeDocumentQuerySet, dict]:
+    def filtered(self, params, documents=None) -> tuple[NormativeDocumentQuerySet, dict]:
         """Apply the public filters in ``params`` (a QueryDict).
 
         Unknown or malformed values are ignored and reported back in
@@ -217,7 +207,8 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
             # Links to documents keep a date the reader chose explicitly.
             "as_of_query": f"?as_of={on.isoformat()}" if params.get("as_of") and as_of_ok else "",
         }
-        qs = self.documents().with_validity(on).select_related("category").prefetch_related("issuers")
+        documents = self.documents() if documents is None else documents
+        qs = documents.with_validity(on).select_related("category").prefetch_related("issuers")
 
         validity = params.get("validity", "in_force")
         if validity == "in_force":
@@ -230,15 +221,24 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
             qs = qs.filter(validity__in=BINDING)
         state["validity"] = validity
 
-        for name, lookup in (("year", "published_date__year"), ("issuer", "issuers"), ("category", "category")):
+        for name in ("year", "issuer", "category"):
             value = params.get(name, "")
             if not value:
                 continue
-            if value.isdigit() and len(value) <= 9:
-                qs = qs.filter(**{lookup: int(value)})
-                state[name] = int(value)
-            else:
+            if not (value.isdigit() and len(value) <= 9):
                 state["ignored"].append(name)
+                continue
+            number = state[name] = int(value)
+            if name == "year":
+                qs = qs.filter(published_date__year=number)
+            elif name == "category":
+                qs = qs.filter(category_id=number)
+            else:
+                # EXISTS rather than a join: no duplicate rows, so no DISTINCT.
+                through = NormativeDocumentPage.issuers.through
+                qs = qs.filter(
+                    Exists(through.objects.filter(normativedocumentpage_id=OuterRef("pk"), issuer_id=number))
+                )
 
         keyword = (params.get("q") or "").strip()[:100]
         if keyword:
@@ -253,19 +253,21 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
             state["ignored"].append("sort")
             sort = "date"
         state["sort"] = sort
-        return qs.order_by(*self.SORTS[sort]).distinct(), state
+        return qs.order_by(*self.SORTS[sort]), state
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
         context = super().get_context(request, *args, **kwargs)
-        documents, state = self.filtered(request.GET)
+        # Built once: .public() looks up view restrictions each time it is called.
+        base = self.documents()
+        documents, state = self.filtered(request.GET, base)
         context["documents"] = Paginator(documents, self.PAGE_SIZE).get_page(request.GET.get("page"))
         context["filters"] = state
         context["validity_choices"] = Validity.choices
-        context["issuers"] = Issuer.objects.filter(documents__in=self.documents()).distinct()
-        context["categories"] = SubjectCategory.objects.filter(documents__in=self.documents()).distinct()
-        years = self.documents().dates("published_date", "year", order="DESC")
+        context["issuers"] = Issuer.objects.filter(documents__in=base).distinct()
+        context["categories"] = SubjectCategory.objects.filter(documents__in=base).distinct()
+        years = base.dates("published_date", "year", order="DESC")
         context["years"] = [d.year for d in years]
         query = request.GET.copy()
         query.pop("page", None)
@@ -808,13 +810,60 @@ class ValidityEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.pop("allow_update", False):
             raise ValidationError(_("Validity events cannot be changed; record a new event instead."))
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            ValidityState.refresh([self.document_id])
 
     @property
     def acting_label(self) -> str:
         if self.acting_document_id:
             return self.acting_document.document_number
         return self.acting_number
+
+
+class ValidityState(models.Model):
+    """First repeal, expiry and amendment date of each document, derived
+    from the ledger so listings compare columns instead of running a
+    subquery per row. Rebuilt whenever an event is recorded; never edited.
+    """
+
+    document = models.OneToOneField(
+        NormativeDocumentPage, primary_key=True, on_delete=models.CASCADE, related_name="validity_state"
+    )
+    repealed_on = models.DateField(null=True)
+    expired_on = models.DateField(null=True)
+    amended_on = models.DateField(null=True)
+
+    @classmethod
+    def refresh(cls, document_ids=None) -> None:
+        """Recompute from the ledger (all documents when ``document_ids`` is None)."""
+        from django.db.models import Min
+
+        events = ValidityEvent.objects.all()
+        if document_ids is not None:
+            events = events.filter(document_id__in=document_ids)
+        first = {
+            row["document_id"]: row
+            for row in events.values("document_id").annotate(
+                repealed_on=Min("effective_date", filter=Q(kind=ValidityEvent.Kind.REPEALED)),
+                expired_on=Min("effective_date", filter=Q(kind=ValidityEvent.Kind.EXPIRED)),
+                amended_on=Min(
+                    "effective_date",
+                    filter=Q(kind__in=[ValidityEvent.Kind.AMENDED, ValidityEvent.Kind.PARTLY_AMENDED]),
+                ),
+            )
+        }
+        states = [
+            cls(document_id=pk, repealed_on=row["repealed_on"], expired_on=row["expired_on"], amended_on=row["amended_on"])
+            for pk, row in first.items()
+        ]
+        cls.objects.bulk_create(
+            states,
+            update_conflicts=True,
+            unique_fields=["document"],
+            update_fields=["repealed_on", "expired_on", "amended_on"],
+            batch_size=500,
+        )
 
 
 class DocumentChangeNote(models.Model):

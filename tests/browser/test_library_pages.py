@@ -48,3 +48,39 @@ def test_point_in_time_view(demo, phone):
     phone.goto(demo.url + "/xxgk/fdzdgknr/gfxwj/wj-2020-2/?as_of=2021-06-01")
     assert phone.locator(".govopen-validity").first.inner_text() == "有效"
     assert phone.locator(".govopen-notice-repealed").count() == 0
+
+
+def test_download_pdf_and_verify_it(demo, phone, shot, tmp_path):
+    phone.goto(demo.url + "/xxgk/fdzdgknr/gfxwj/wj-2022-3/")
+    shown_hash = phone.locator(".govopen-files li").nth(1).locator("code")
+    with phone.expect_download() as info:
+        phone.get_by_role("link", name="PDF 版本").click()
+    pdf = tmp_path / "download.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    phone.reload()  # the page now shows the hash of the version just generated
+    import hashlib
+
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert shown_hash.inner_text() == digest
+
+    phone.get_by_role("link", name="核验您持有的文件是否为发布版本").click()
+    phone.set_input_files("#v-file", str(pdf))
+    phone.get_by_role("button", name="核验").click()
+    result = phone.locator(".govopen-result").inner_text()
+    assert "此文件由本文件库发布" in result and "泉教规〔2022〕3号" in result and "当前版本" in result
+    assert fits_the_screen(phone)
+    shot(phone, "verify-phone")
+
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(pdf.read_bytes() + b"%")
+    phone.set_input_files("#v-file", str(tampered))
+    phone.get_by_role("button", name="核验").click()
+    assert "没有匹配的发布文件" in phone.locator(".govopen-result").inner_text()
+
+
+def test_register_on_a_phone(demo, phone, shot):
+    phone.goto(demo.url + LIBRARY + "register/")
+    assert phone.locator(".govopen-table tbody tr").count() == 12
+    assert fits_the_screen(phone)  # the wide table scrolls inside its own box
+    shot(phone, "register-phone")

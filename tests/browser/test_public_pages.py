@@ -2,7 +2,12 @@
 
 
 def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    """Nothing sticks out sideways: neither the page nor any form control."""
+    return page.evaluate(
+        """() => document.documentElement.scrollWidth <= window.innerWidth &&
+        [...document.querySelectorAll('input, select, button, table')].every(
+            el => el.closest('.govopen-table-wrap') || el.getBoundingClientRect().right <= window.innerWidth + 0.5)"""
+    )
 
 
 def test_platform_on_a_phone(demo, phone, shot):
