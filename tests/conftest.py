@@ -10,6 +10,15 @@ def _chinese_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Caches outlive each test's database rollback; start every test clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def site(db):
     from tests.factories import make_site

@@ -163,3 +163,45 @@ def test_interpretation_needs_a_document(library):
 def test_english_labels(client, library):
     html = client.get(library.docs["interim"].url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Validity history" in html and ">Repealed<" in html
+
+
+class TestListingCache:
+    """The cached listing never shows a stale answer."""
+
+    def numbers(self, client, library, query=""):
+        return [d.document_number for d in client.get(library.url + query).context["documents"]]
+
+    def test_a_hit_costs_fewer_queries(self, client, library):
+        miss = count_queries(lambda: client.get(library.url))
+        hit = count_queries(lambda: client.get(library.url))
+        assert hit < miss
+
+    def test_publishing_shows_at_once(self, client, library):
+        before = self.numbers(client, library)
+        make_document(library, "泉教规〔2025〕8号", written=D(2025, 1, 1))
+        assert self.numbers(client, library) == ["泉教规〔2025〕8号", *before]
+
+    def test_recording_an_event_shows_at_once(self, client, library):
+        from govopen_wagtail.models import ValidityEvent
+
+        assert "泉教规〔2020〕9号" in self.numbers(client, library)
+        ValidityEvent.objects.create(document=library.docs["nine"], kind="repealed", effective_date=D(2024, 1, 1),
+                                     acting_number="闽教规〔2024〕1号")
+        assert "泉教规〔2020〕9号" not in self.numbers(client, library)
+
+    def test_unpublishing_and_restricting_hide_at_once(self, client, library):
+        from wagtail.models import PageViewRestriction
+
+        assert "泉教规〔2019〕1号" in self.numbers(client, library)
+        library.docs["fees"].unpublish()
+        assert "泉教规〔2019〕1号" not in self.numbers(client, library)
+        PageViewRestriction.objects.create(page=library.docs["nine"], restriction_type="login")
+        assert "泉教规〔2020〕9号" not in self.numbers(client, library)
+
+    def test_editing_a_title_shows_at_once(self, client, library):
+        client.get(library.url)
+        doc = library.docs["nine"]
+        doc.title = "学籍管理细则（修订）"
+        doc.minor_change = True
+        doc.save_revision().publish()
+        assert "学籍管理细则（修订）" in [d.title for d in client.get(library.url).context["documents"]]

@@ -258,17 +258,39 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
+        from ..services import library_cache
+
         context = super().get_context(request, *args, **kwargs)
         # Built once: .public() looks up view restrictions each time it is called.
         base = self.documents()
         documents, state = self.filtered(request.GET, base)
-        context["documents"] = Paginator(documents, self.PAGE_SIZE).get_page(request.GET.get("page"))
+        # The ordered ids for this filter are cached (see library_cache);
+        # only the rows of the page shown are loaded.
+        filter_key = (self.pk, state["as_of"], state["validity"], state.get("year"), state.get("issuer"),
+                      state.get("category"), state["q"], state["sort"])
+        cache_key = library_cache.key(self, "ids", *filter_key)
+        ids = library_cache.cached(cache_key, lambda: list(documents.values_list("pk", flat=True)))
+        page = Paginator(ids, self.PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = {
+            doc.pk: doc
+            for doc in NormativeDocumentPage.objects.filter(pk__in=list(page.object_list))
+            .with_validity(state["as_of"])
+            .select_related("category")
+            .prefetch_related("issuers")
+        }
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+        context["documents"] = page
         context["filters"] = state
         context["validity_choices"] = Validity.choices
-        context["issuers"] = Issuer.objects.filter(documents__in=base).distinct()
-        context["categories"] = SubjectCategory.objects.filter(documents__in=base).distinct()
-        years = base.dates("published_date", "year", order="DESC")
-        context["years"] = [d.year for d in years]
+
+        def facets():
+            return {
+                "issuers": list(Issuer.objects.filter(documents__in=base).distinct()),
+                "categories": list(SubjectCategory.objects.filter(documents__in=base).distinct()),
+                "years": [d.year for d in base.dates("published_date", "year", order="DESC")],
+            }
+
+        context.update(library_cache.cached(library_cache.key(self, "facets"), facets))
         query = request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
