@@ -71,11 +71,24 @@ def test_issuer_and_category_filters(client, library):
 
 @pytest.mark.parametrize(
     "query", ["validity=nonsense", "year=abc", "issuer=1;DROP", "category=-1", "sort=evil", "as_of=2021-13-45",
-              "year=99999999999999999999", "q=" + "长" * 500, "page=9999", "page=abc", "q=%00"],
+              "year=99999999999999999999", "q=" + "长" * 500, "page=9999", "page=abc", "q=%00", "q=a%00b",
+              "as_of=2021-01-01%00", "issuer=%EF%BC%91", "q=%F0%9F%98%80%22%27%3C"],
 )
 def test_bad_parameters_give_a_normal_page(client, library, query):
     response = client.get(f"{library.url}?{query}")
     assert response.status_code == 200
+
+
+def test_control_characters_are_dropped_from_the_keyword(client, library):
+    assert [d.title for d in client.get(f"{library.url}?validity=all&q=%00学籍%00").context["documents"]] == ["学籍管理细则"]
+
+
+def test_register_paginates_and_keeps_the_date(client, library, monkeypatch):
+    from govopen_wagtail.views import library as views
+
+    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 1)
+    html = client.get(library.url + "register/?as_of=2021-01-01").content.decode()
+    assert "第 1 页，共 3 页" in html and 'href="?as_of=2021-01-01&amp;page=2"' in html
 
 
 def test_ignored_filters_are_reported(client, library):
@@ -89,7 +102,7 @@ def test_filtered_urls_are_stable_and_paginate(client, library):
     first = client.get(f"{library.url}?year=2021")
     assert len(first.context["documents"]) == 20
     html = first.content.decode()
-    assert 'href="?year=2021&amp;page=2"' in html or 'href="?page=2"' in html
+    assert 'href="?year=2021&amp;page=2"' in html  # the filter survives paging
     second = client.get(f"{library.url}?year=2021&page=2")
     assert len(second.context["documents"]) == 5
 

@@ -11,6 +11,7 @@ by the library, the register and the document page alike.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,6 +46,8 @@ class Validity(models.TextChoices):
     REPEALED = "repealed", pgettext_lazy("validity", "Repealed")
     EXPIRED = "expired", pgettext_lazy("validity", "Expired")
 
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 #: Validity values under which a document still binds.
 BINDING = (Validity.IN_FORCE, Validity.AMENDED)
@@ -240,7 +243,9 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
                     Exists(through.objects.filter(normativedocumentpage_id=OuterRef("pk"), issuer_id=number))
                 )
 
-        keyword = (params.get("q") or "").strip()[:100]
+        # Control characters (NUL above all: PostgreSQL text cannot hold it)
+        # never belong in a search.
+        keyword = CONTROL_CHARACTERS.sub("", params.get("q") or "").strip()[:100]
         if keyword:
             condition = Q(title__icontains=keyword) | Q(document_number__icontains=keyword)
             if docnumber.is_valid(keyword):

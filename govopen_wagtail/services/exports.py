@@ -54,9 +54,9 @@ def register_columns() -> list[Column]:
     ]
 
 
-def register_rows(documents, request=None) -> list[dict]:
+def register_rows(documents, request=None, start: int = 1) -> list[dict]:
     rows = []
-    for n, doc in enumerate(documents, start=1):
+    for n, doc in enumerate(documents, start=start):
         end = getattr(doc, "end_of_validity", None) or doc.validity_end
         rows.append(
             {

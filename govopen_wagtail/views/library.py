@@ -40,9 +40,22 @@ def in_force(library, on):
     )
 
 
+REGISTER_PAGE_SIZE = 100
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def register_page(library, request):
+    from django.core.paginator import Paginator
+
     on, ok = parse_as_of(request.GET.get("as_of"))
-    rows = exports.register_rows(in_force(library, on), request)
+    # The page shows 100 at a time; the CSV, Excel and PDF files carry all.
+    page = Paginator(in_force(library, on), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = exports.register_rows(page.object_list, request, start=page.start_index())
     documents = library.documents()
     return library.render(
         request,
@@ -50,6 +63,8 @@ def register_page(library, request):
         context_overrides={
             "register_title": register_title(library),
             "rows": rows,
+            "register_page": page,
+            "query_string": _without_page(request),
             "as_of": on,
             "as_of_invalid": not ok,
             "as_of_query": f"?as_of={on.isoformat()}" if request.GET.get("as_of") and ok else "",
