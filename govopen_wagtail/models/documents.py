@@ -321,29 +321,26 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
 
         return library.collection(self, request)
 
+    def _feed(self, request, *, validity: bool, atom: bool):
+        from ..views.library import DocumentsFeed, ValidityFeed
+
+        return (ValidityFeed if validity else DocumentsFeed)(self, atom=atom)(request)
+
     @path("feed/", name="feed")
     def feed(self, request):
-        from ..views.library import DocumentsFeed
-
-        return DocumentsFeed(self)(request)
+        return self._feed(request, validity=False, atom=False)
 
     @path("feed/atom/", name="feed_atom")
     def feed_atom(self, request):
-        from ..views.library import DocumentsFeed
-
-        return DocumentsFeed(self, atom=True)(request)
+        return self._feed(request, validity=False, atom=True)
 
     @path("feed/validity/", name="validity_feed")
     def validity_feed(self, request):
-        from ..views.library import ValidityFeed
-
-        return ValidityFeed(self)(request)
+        return self._feed(request, validity=True, atom=False)
 
     @path("feed/validity/atom/", name="validity_feed_atom")
     def validity_feed_atom(self, request):
-        from ..views.library import ValidityFeed
-
-        return ValidityFeed(self, atom=True)(request)
+        return self._feed(request, validity=True, atom=True)
 
     @path("api/", name="api")
     def api(self, request):

@@ -42,62 +42,6 @@ def column_labels() -> dict[str, str]:
     }
 
 
-@register_setting(icon="site")
-class OrganisationProfile(BaseSiteSetting):
-    """Who discloses: one per Wagtail Site, so a bureau and its schools can
-    share one installation."""
-
-    name = models.CharField(_("name of the body"), max_length=255, blank=True)
-    credit_code = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        blank=True,
-        validators=[credit_code_validator],
-        help_text=_("统一社会信用代码: 18 characters; used as the prefix of index numbers."),
-    )
-    office_name = models.CharField(
-        _("disclosure office"),
-        max_length=255,
-        blank=True,
-        help_text=_("The office that handles information disclosure, e.g. 局办公室."),
-    )
-    address = models.CharField(_("office address"), max_length=255, blank=True)
-    postal_code = models.CharField(
-        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
-    )
-    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=60, blank=True, validators=[phone_validator])
-    fax = models.CharField(_("fax"), max_length=60, blank=True, validators=[phone_validator])
-    email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-
-    panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("credit_code")], heading=_("The body")),
-        MultiFieldPanel(
-            [
-                FieldPanel("office_name"),
-                FieldPanel("address"),
-                FieldPanel("postal_code"),
-                FieldPanel("office_hours"),
-                FieldPanel("phone"),
-                FieldPanel("fax"),
-                FieldPanel("email"),
-                FieldPanel("website"),
-            ],
-            heading=_("Disclosure office"),
-        ),
-    ]
-
-    class Meta:
-        verbose_name = _("organisation profile")
-        verbose_name_plural = _("organisation profiles")
-
-    def clean(self) -> None:
-        super().clean()
-        if self.credit_code:
-            self.credit_code = self.credit_code.strip().upper()
-
-
 @dataclass(frozen=True)
 class OfficeContact:
     """The contacts 条例 art. 12 requires the guide to show."""
@@ -127,6 +71,65 @@ class OfficeContact:
 
 
 OFFICE_FIELD_NAMES = tuple(f.name for f in fields(OfficeContact))
+
+
+class OfficeContactFields(models.Model):
+    """The disclosure office's contacts (条例 art. 12), shared by the
+    organisation profile and the guide (where empty means "use the profile")."""
+
+    office_name = models.CharField(
+        _("disclosure office"),
+        max_length=255,
+        blank=True,
+        help_text=_("The office that handles information disclosure, e.g. 局办公室."),
+    )
+    address = models.CharField(_("office address"), max_length=255, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
+    )
+    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True, validators=[phone_validator])
+    fax = models.CharField(_("fax"), max_length=60, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def office_panels(cls, *, help_text=None) -> list:
+        panels = [HelpPanel(content=help_text)] if help_text else []
+        return panels + [FieldPanel(name) for name in OFFICE_FIELD_NAMES]
+
+
+@register_setting(icon="site")
+class OrganisationProfile(OfficeContactFields, BaseSiteSetting):
+    """Who discloses: one per Wagtail Site, so a bureau and its schools can
+    share one installation."""
+
+    name = models.CharField(_("name of the body"), max_length=255, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[credit_code_validator],
+        help_text=_("统一社会信用代码: 18 characters; used as the prefix of index numbers."),
+    )
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("credit_code")], heading=_("The body")),
+        MultiFieldPanel(OfficeContactFields.office_panels(), heading=_("Disclosure office")),
+    ]
+
+    class Meta:
+        verbose_name = _("organisation profile")
+        verbose_name_plural = _("organisation profiles")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
+
+
 
 
 class DisclosurePage(GovopenPageMixin, Page):
@@ -240,7 +243,7 @@ class DisclosureIndexPage(DisclosurePage):
         return context
 
 
-class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
+class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, OfficeContactFields, DisclosurePage):
     """政府信息公开指南: everything 条例 art. 12 asks for, with a printable view."""
 
     disclosure_column = "guide"
@@ -254,16 +257,6 @@ class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
     active_access = RichTextField(
         _("how to obtain actively disclosed information"), default=defaults.active_access
     )
-    office_name = models.CharField(_("disclosure office"), max_length=255, blank=True)
-    address = models.CharField(_("office address"), max_length=255, blank=True)
-    postal_code = models.CharField(
-        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
-    )
-    office_hours = models.CharField(_("office hours"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=60, blank=True, validators=[phone_validator])
-    fax = models.CharField(_("fax"), max_length=60, blank=True, validators=[phone_validator])
-    email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
     application_procedure = RichTextField(
         _("how to apply for information"), default=defaults.application_procedure
     )
@@ -281,22 +274,12 @@ class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         FieldPanel("information_arrangement"),
         FieldPanel("active_access"),
         MultiFieldPanel(
-            [
-                HelpPanel(
-                    content=_(
-                        "Leave a field empty to use the value from the organisation profile "
-                        "(Settings → Organisation profile)."
-                    )
-                ),
-                FieldPanel("office_name"),
-                FieldPanel("address"),
-                FieldPanel("postal_code"),
-                FieldPanel("office_hours"),
-                FieldPanel("phone"),
-                FieldPanel("fax"),
-                FieldPanel("email"),
-                FieldPanel("website"),
-            ],
+            OfficeContactFields.office_panels(
+                help_text=_(
+                    "Leave a field empty to use the value from the organisation profile "
+                    "(Settings → Organisation profile)."
+                )
+            ),
             heading=_("Disclosure office"),
         ),
         FieldPanel("application_procedure"),
