@@ -153,6 +153,8 @@ def test_compliance_findings(library):
     assert "1 个工作日" in findings["late"][0].detail  # deadline 12 March 2026
     assert late.pk in [f.document.pk for f in findings["unconsulted"]]
     assert a.pk in [f.document.pk for f in findings["uninterpreted"]]
+    # Repealed documents need no interpretation any more.
+    assert library.docs["b"].pk not in [f.document.pk for f in findings["uninterpreted"]]
     publish(library, InterpretationPage(title="解读", document=a, body="<p>x</p>"))
     assert a.pk not in [f.document.pk for f in document_findings(today=D(2026, 11, 24))["uninterpreted"]]
     soon = make_document(library, "泉教规〔2026〕2号", written=D(2026, 11, 1),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import calendar
 from ..conf import govopen_settings
-from ..models.documents import InterpretationPage, NormativeDocumentPage
+from ..models.documents import InterpretationPage, NormativeDocumentPage, Validity
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def document_findings(today: dt.date | None = None) -> dict[str, list[Finding]]:
                     deadline.provisional,
                 )
             )
-        if not doc.has_interpretation:
+        # A repealed or expired document needs no interpretation any more.
+        if not doc.has_interpretation and doc.validity not in (Validity.REPEALED, Validity.EXPIRED):
             due = cal.add_working_days(doc.published_date, govopen_settings.INTERPRETATION_WORKING_DAYS)
             if today > due.date:
                 uninterpreted.append(
