@@ -273,17 +273,23 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         # only the rows of the page shown are loaded.
         filter_key = (self.pk, state["as_of"], state["validity"], state.get("year"), state.get("issuer"),
                       state.get("category"), state["q"], state["sort"])
-        cache_key = library_cache.key(self, "ids", *filter_key)
-        ids = library_cache.cached(cache_key, lambda: list(documents.values_list("pk", flat=True)))
-        page = Paginator(ids, self.PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = {
-            doc.pk: doc
-            for doc in NormativeDocumentPage.objects.filter(pk__in=list(page.object_list))
-            .with_validity(state["as_of"])
+        current_stamp = library_cache.stamp(self)
+        cache_key = library_cache.key(self, "ids", *filter_key, current_stamp=current_stamp)
+        # (id, validity) pairs: the validity was worked out for the filter
+        # already, so the rows shown are fetched by a plain query.
+        matches = library_cache.cached(cache_key, lambda: list(documents.values_list("pk", "validity")))
+        page = Paginator(matches, self.PAGE_SIZE).get_page(request.GET.get("page"))
+        validity = dict(page.object_list)
+        # Full texts run to many pages and the listing never shows them.
+        rows = (
+            NormativeDocumentPage.objects.filter(pk__in=list(validity))
+            .defer("body", "summary", "change_note", "no_consultation_reason")
             .select_related("category")
-            .prefetch_related("issuers")
-        }
-        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+        )
+        rows = {doc.pk: doc for doc in rows.prefetch_related("issuers")}
+        page.object_list = [rows[pk] for pk in validity if pk in rows]
+        for doc in page.object_list:
+            doc.validity = validity[doc.pk]
         context["documents"] = page
         context["filters"] = state
         context["validity_choices"] = Validity.choices
@@ -295,7 +301,9 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
                 "years": [d.year for d in base.dates("published_date", "year", order="DESC")],
             }
 
-        context.update(library_cache.cached(library_cache.key(self, "facets"), facets))
+        context.update(
+            library_cache.cached(library_cache.key(self, "facets", current_stamp=current_stamp), facets)
+        )
         query = request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()

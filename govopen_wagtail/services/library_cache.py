@@ -46,8 +46,10 @@ def stamp(library) -> tuple:
     return (*row.values(), PageViewRestriction.objects.count())
 
 
-def key(library, *parts) -> str:
-    raw = "|".join(str(p) for p in (library.pk, stamp(library), *parts))
+def key(library, *parts, current_stamp: tuple | None = None) -> str:
+    """Cache key for ``parts``; pass ``current_stamp`` to reuse one stamp per request."""
+    current_stamp = stamp(library) if current_stamp is None else current_stamp
+    raw = "|".join(str(p) for p in (library.pk, current_stamp, *parts))
     return "govopen:library:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
