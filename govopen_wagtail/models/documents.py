@@ -274,12 +274,22 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         filter_key = (self.pk, state["as_of"], state["validity"], state.get("year"), state.get("issuer"),
                       state.get("category"), state["q"], state["sort"])
         current_stamp = library_cache.stamp(self)
-        cache_key = library_cache.key(self, "ids", *filter_key, current_stamp=current_stamp)
-        # (id, validity) pairs: the validity was worked out for the filter
-        # already, so the rows shown are fetched by a plain query.
-        matches = library_cache.cached(cache_key, lambda: list(documents.values_list("pk", "validity")))
-        page = Paginator(matches, self.PAGE_SIZE).get_page(request.GET.get("page"))
-        validity = dict(page.object_list)
+
+        def cache_key(*parts):
+            return library_cache.key(self, *filter_key, *parts, current_stamp=current_stamp)
+
+        # The count and each page of (id, validity) pairs are cached apart,
+        # so a hit costs the same for ten documents or a hundred thousand;
+        # the rows shown are then fetched by a plain query.
+        count = library_cache.cached(cache_key("count"), documents.count)
+        page = Paginator(range(count), self.PAGE_SIZE).get_page(request.GET.get("page"))
+        start = page.start_index() - 1 if count else 0
+        validity = dict(
+            library_cache.cached(
+                cache_key("page", page.number),
+                lambda: list(documents.values_list("pk", "validity")[start : start + self.PAGE_SIZE]),
+            )
+        )
         # Full texts run to many pages and the listing never shows them.
         rows = (
             NormativeDocumentPage.objects.filter(pk__in=list(validity))
