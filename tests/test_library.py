@@ -218,3 +218,14 @@ class TestListingCache:
         doc.minor_change = True
         doc.save_revision().publish()
         assert "学籍管理细则（修订）" in [d.title for d in client.get(library.url).context["documents"]]
+
+
+def test_cached_fragments_keep_each_address_apart(client, library):
+    for n in range(25):
+        make_document(library, f"泉教规〔2021〕{n + 10}号", written=D(2021, 1, 1) + dt.timedelta(days=n))
+    plain = client.get(f"{library.url}?year=2021").content.decode()
+    tagged = client.get(f"{library.url}?year=2021&from=wechat").content.decode()
+    assert 'href="?year=2021&amp;page=2"' in plain
+    assert 'href="?year=2021&amp;from=wechat&amp;page=2"' in tagged
+    english = client.get(f"{library.url}?year=2021", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "documents, validity as of" in english

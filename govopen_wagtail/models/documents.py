@@ -20,7 +20,8 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from simple_history.models import HistoricalRecords
@@ -280,26 +281,39 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
 
         # The count and each page of (id, validity) pairs are cached apart,
         # so a hit costs the same for ten documents or a hundred thousand;
-        # the rows shown are then fetched by a plain query.
-        count = library_cache.cached(cache_key("count"), documents.count)
-        page = Paginator(range(count), self.PAGE_SIZE).get_page(request.GET.get("page"))
-        start = page.start_index() - 1 if count else 0
-        validity = dict(
-            library_cache.cached(
-                cache_key("page", page.number),
-                lambda: list(documents.values_list("pk", "validity")[start : start + self.PAGE_SIZE]),
+        # the rows shown are then fetched by a plain query. All of it is
+        # lazy: when the template's fragment cache already holds the
+        # rendered listing, none of it runs.
+        def page_of_documents():
+            count = library_cache.cached(cache_key("count"), documents.count)
+            page = Paginator(range(count), self.PAGE_SIZE).get_page(request.GET.get("page"))
+            start = page.start_index() - 1 if count else 0
+            validity = dict(
+                library_cache.cached(
+                    cache_key("page", page.number),
+                    lambda: list(documents.values_list("pk", "validity")[start : start + self.PAGE_SIZE]),
+                )
             )
+            # Full texts run to many pages and the listing never shows them.
+            rows = (
+                NormativeDocumentPage.objects.filter(pk__in=list(validity))
+                .defer("body", "summary", "change_note", "no_consultation_reason")
+                .select_related("category")
+            )
+            rows = {doc.pk: doc for doc in rows.prefetch_related("issuers")}
+            page.object_list = [rows[pk] for pk in validity if pk in rows]
+            for doc in page.object_list:
+                doc.validity = validity[doc.pk]
+            return page
+
+        language = translation.get_language()
+        # The rendered fragment also holds pagination links, which repeat
+        # every parameter of the address: key on all of them.
+        context["listing_cache_key"] = cache_key(
+            "html", request.GET.urlencode()[:500], language, request.get_host()
         )
-        # Full texts run to many pages and the listing never shows them.
-        rows = (
-            NormativeDocumentPage.objects.filter(pk__in=list(validity))
-            .defer("body", "summary", "change_note", "no_consultation_reason")
-            .select_related("category")
-        )
-        rows = {doc.pk: doc for doc in rows.prefetch_related("issuers")}
-        page.object_list = [rows[pk] for pk in validity if pk in rows]
-        for doc in page.object_list:
-            doc.validity = validity[doc.pk]
+        context["filters_cache_key"] = cache_key("form", language)
+        page = SimpleLazyObject(page_of_documents)
         context["documents"] = page
         context["filters"] = state
         context["validity_choices"] = Validity.choices
