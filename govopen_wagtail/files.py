@@ -13,6 +13,7 @@ anything over the size limit.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -47,8 +48,6 @@ class CheckedFile:
 
 
 def sha256_of(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 

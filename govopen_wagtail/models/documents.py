@@ -666,16 +666,19 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
             .get()
         )
 
-    def timeline(self, on: dt.date | None = None) -> list[dict]:
-        """Public legal history up to ``on``: dates and ledger events."""
+    def timeline(self, on: dt.date | None = None, events=None) -> list[dict]:
+        """Public legal history up to ``on``: dates and ledger events
+        (``events``: the document's events, if already fetched)."""
         on = on or timezone.localdate()
+        if events is None:
+            events = self.validity_events.select_related("acting_document").order_by("effective_date", "pk")
         entries = [
             {"date": self.written_date, "label": gettext("Written")},
             {"date": self.published_date, "label": gettext("Published")},
             {"date": self.effective_date, "label": gettext("Takes effect")},
         ]
         end = self.validity_end
-        for event in self.validity_events.select_related("acting_document").order_by("effective_date", "pk"):
+        for event in events:
             entries.append({"date": event.effective_date, "label": event.get_kind_display(), "event": event})
             if event.kind == ValidityEvent.Kind.EXTENDED and event.new_end_date and event.effective_date <= on:
                 end = event.new_end_date
@@ -722,10 +725,9 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
         context["is_today"] = on == timezone.localdate()
         context["validity"] = self.validity_on(on)
         context["validity_label"] = Validity(context["validity"]).label
-        context["timeline"] = self.timeline(on)
-        context["acting_events"] = [
-            e for e in self.validity_events.select_related("acting_document") if e.effective_date <= on
-        ]
+        events = list(self.validity_events.select_related("acting_document").order_by("effective_date", "pk"))
+        context["timeline"] = self.timeline(on, events)
+        context["acting_events"] = [e for e in events if e.effective_date <= on]
         context["acts"] = (
             ValidityEvent.objects.filter(acting_document=self).select_related("document").order_by("pk")
         )

@@ -25,14 +25,11 @@ from wagtail.rich_text import expand_db_html
 
 from .. import ratelimit
 from ..conf import govopen_settings
+from ..files import sha256_of
 from ..models.documents import NormativeDocumentPage, PublishedFile
 
 BLOCK_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "li")
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def text_blocks(html: str) -> list[tuple[str, str]]:
@@ -169,7 +166,7 @@ def publish_files(page: NormativeDocumentPage, revision=None, kinds=None) -> lis
     now = timezone.now()
     sources = [item for item in _sources(page, kinds)]
     for kind, label, source, filename, data in sources:
-        digest = sha256_hex(data)
+        digest = sha256_of(data)
         with transaction.atomic():
             current = (
                 PublishedFile.objects.select_for_update()
