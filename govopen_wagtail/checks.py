@@ -95,6 +95,10 @@ def check_settings(app_configs=None, **kwargs):
         "INDEX_RECENT_ITEMS",
         "HOLIDAY_LOOKAHEAD_DAYS",
         "GUIDE_REVIEW_INTERVAL_DAYS",
+        "CONSULTATION_MIN_DAYS",
+        "COMMENT_MAX_CHARS",
+        "COMMENT_MAX_UNBROKEN",
+        "FEEDBACK_WORKING_DAYS",
     ):
         value = getattr(govopen_settings, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -149,6 +153,59 @@ def _check_source(i: int, entry) -> list:
             )
         ]
     return []
+
+
+@register()
+def check_consultation_settings(app_configs=None, **kwargs):
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    errors = []
+    spec = govopen_settings.COMMENT_CAPTCHA
+    if not spec:
+        errors.append(
+            Warning(
+                "GOVOPEN_COMMENT_CAPTCHA is off: public comment forms are protected only by the "
+                "honeypot and rate limits.",
+                hint="Keep the default captcha unless another layer (e.g. a WAF) stops robots.",
+                id="govopen_wagtail.W002",
+            )
+        )
+    elif not isinstance(spec, dict) or "CLASS" not in spec:
+        errors.append(Error('GOVOPEN_COMMENT_CAPTCHA must be {"CLASS": ..., "OPTIONS": {...}} or None.',
+                            id="govopen_wagtail.E009"))
+    else:
+        try:
+            import_string(spec["CLASS"])
+        except ImportError as exc:
+            errors.append(Error(f"GOVOPEN_COMMENT_CAPTCHA class cannot be imported: {exc}",
+                                id="govopen_wagtail.E009"))
+        if spec["CLASS"].startswith("captcha.") and not apps.is_installed("captcha"):
+            errors.append(
+                Error(
+                    "The default comment captcha needs 'captcha' in INSTALLED_APPS.",
+                    hint='Add "captcha" to INSTALLED_APPS and path("captcha/", include("captcha.urls")) '
+                         "to your URLs, then migrate.",
+                    id="govopen_wagtail.E009",
+                )
+            )
+    try:
+        ZoneInfo(str(govopen_settings.TIME_ZONE))
+    except (ZoneInfoNotFoundError, ValueError):
+        errors.append(Error(f"GOVOPEN_TIME_ZONE {govopen_settings.TIME_ZONE!r} is not a time zone.",
+                            id="govopen_wagtail.E010"))
+    similarity = govopen_settings.CAMPAIGN_SIMILARITY
+    if not isinstance(similarity, (int, float)) or isinstance(similarity, bool) or not 0 <= similarity <= 1:
+        errors.append(Error(f"GOVOPEN_CAMPAIGN_SIMILARITY must be between 0 and 1, not {similarity!r}.",
+                            id="govopen_wagtail.E010"))
+    path = govopen_settings.SENSITIVE_WORDS_FILE
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(Error(f"GOVOPEN_SENSITIVE_WORDS_FILE cannot be read as UTF-8: {exc}",
+                                id="govopen_wagtail.E010"))
+    return errors
 
 
 def holiday_coverage_gaps(today: dt.date | None = None) -> list[int]:

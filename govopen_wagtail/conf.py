@@ -62,10 +62,41 @@ DEFAULTS: dict[str, Any] = {
     # (verification), in megabytes.
     "MAX_UPLOAD_MB": 20,
     # Per-client limits on public forms: "N/s", "N/m", "N/h" or "N/d".
-    "RATE_LIMITS": {"verify": "30/h"},
+    # Limits a site leaves out keep these defaults.
+    "RATE_LIMITS": {"verify": "30/h", "comment": "20/h"},
     # Number of reverse proxies in front of the site whose X-Forwarded-For
     # may be trusted for the client address (0: use REMOTE_ADDR).
     "TRUSTED_PROXY_COUNT": 0,
+    # Time zone in which consultation windows are entered and shown
+    # (notices say 北京时间), whatever the server's TIME_ZONE.
+    "TIME_ZONE": "Asia/Shanghai",
+    # 重大行政决策程序暂行条例 art. 15: consultations stay open at least this
+    # many days; a shorter window needs a published reason.
+    "CONSULTATION_MIN_DAYS": 30,
+    # Count CONSULTATION_MIN_DAYS as working days (some local rules do).
+    "CONSULTATION_WORKING_DAYS": False,
+    # Hold public comments for review before they appear (False: publish at
+    # once, except comments matching a sensitive word, which are always held).
+    "COMMENT_MODERATION": True,
+    # Longest comment accepted, in characters.
+    "COMMENT_MAX_CHARS": 5000,
+    # Longest run of characters without a space or punctuation mark.
+    "COMMENT_MAX_UNBROKEN": 300,
+    # Form field that keeps robots out of public forms, as {"CLASS", "OPTIONS"};
+    # None turns it off (a system check warns). The default needs "captcha" in
+    # INSTALLED_APPS and its URLs included (see the install tutorial).
+    "COMMENT_CAPTCHA": {"CLASS": "captcha.fields.CaptchaField", "OPTIONS": {}},
+    # Words that hold a comment for review wherever they appear (spacing,
+    # punctuation and full-width letters inside a word are ignored).
+    "SENSITIVE_WORDS": [],
+    # A UTF-8 file with one sensitive word per line, added to the list above.
+    "SENSITIVE_WORDS_FILE": "",
+    # Comments whose character-bigram (Jaccard) similarity reaches this value
+    # are grouped as near-identical, a campaign (0 groups identical ones only).
+    "CAMPAIGN_SIMILARITY": 0.7,
+    # Staff are reminded when a consultation has been closed this many
+    # working days without published feedback.
+    "FEEDBACK_WORKING_DAYS": 20,
     # Flag the guide as due for review when "last reviewed" is older than this.
     "GUIDE_REVIEW_INTERVAL_DAYS": 365,
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from .conf import govopen_settings
+from .conf import DEFAULTS, govopen_settings
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -50,7 +50,7 @@ def client_ip(request) -> str:
 
 def hit(scope: str, identity: str, rate: str | None = None) -> RateResult:
     """Count one event for ``identity`` in ``scope`` and say if it is allowed."""
-    rate = rate or govopen_settings.RATE_LIMITS[scope]
+    rate = rate or {**DEFAULTS["RATE_LIMITS"], **govopen_settings.RATE_LIMITS}[scope]
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]

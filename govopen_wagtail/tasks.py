@@ -19,3 +19,11 @@ def generate_document_files(page_id: int, revision_id: int | None = None) -> int
         return 0
     revision = Revision.objects.filter(pk=revision_id).first() if revision_id else None
     return len(publish_files(page, revision))
+
+
+@task()
+def send_comment_notifications(kind: str, comment_ids: list[int]) -> int:
+    """E-mail commenters who asked to be told (kind: "published" or "feedback")."""
+    from .services.notifications import send_comment_notifications as send
+
+    return send(kind, comment_ids)

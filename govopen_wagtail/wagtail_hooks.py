@@ -8,6 +8,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
+from .admin.consultations import moderate_view
 from .admin.panels import DisclosureAttentionPanel
 
 modeladmin_register(GovopenAdminGroup)
@@ -25,7 +26,8 @@ def register_admin_urls():
             "govopen/compliance/documents/",
             DocumentComplianceView.as_view(),
             name="govopen_document_compliance",
-        )
+        ),
+        path("govopen/comments/moderate/", moderate_view, name="govopen_comment_moderate"),
     ]
 
 

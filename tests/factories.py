@@ -124,3 +124,43 @@ def make_document(library: Page, number: str, *, written: dt.date, published: dt
     when = timezone.make_aware(dt.datetime.combine(page.published_date, dt.time(10)))
     made = publish(library, page, when) if live else draft(library, page)
     return NormativeDocumentPage.objects.get(pk=made.pk)
+
+
+def draft_sections(*headings: str) -> list:
+    """StreamField data for a draft with the given section headings."""
+    return [
+        ("section", {"heading": heading, "text": f"<p>{heading}的内容。</p>"}) for heading in headings
+    ]
+
+
+def make_consultation_index(parent: Page, title: str = "征求意见"):
+    from govopen_wagtail.models import ConsultationIndexPage
+
+    return publish(parent, ConsultationIndexPage(title=title))
+
+
+def make_consultation(index: Page, *, opens: dt.datetime | None = None, days: float = 30,
+                      closes: dt.datetime | None = None, title: str = "关于某方案（征求意见稿）",
+                      sections=("第一条", "第二条", "第三条"), live: bool = True, **fields):
+    """A consultation opened ``opens`` (default: a day ago) for ``days`` days."""
+    from govopen_wagtail.models import ConsultationPage
+
+    opens = opens or timezone.now() - dt.timedelta(days=1)
+    closes = closes or opens + dt.timedelta(days=days)
+    page = ConsultationPage(
+        title=title,
+        summary="征求意见稿摘要",
+        draft=draft_sections(*sections),
+        responsible_unit="泉州市教育局政策法规科",
+        opens_at=opens,
+        closes_at=closes,
+        **fields,
+    )
+    made = publish(index, page) if live else draft(index, page)
+    return ConsultationPage.objects.get(pk=made.pk)
+
+
+def comment_input(body: str = "建议将课后服务时间延长至18:00。", **fields):
+    from govopen_wagtail.services.comments import CommentInput
+
+    return CommentInput(body=body, **fields)

@@ -18,21 +18,21 @@ def admin_client(client, site):
 
 
 def test_dashboard_warns_about_missing_holiday_data(admin_client, monkeypatch):
-    monkeypatch.setattr(checks.timezone, "localdate", lambda: dt.date(2026, 12, 1))
+    monkeypatch.setattr(checks.timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 12, 1))
     html = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "尚无 2027 年节假日数据" in html
     assert reverse("govopen_wagtail_holidayoverride_modeladmin_index") in html
 
 
 def test_dashboard_lists_guides_with_missing_contacts(admin_client, platform, monkeypatch):
-    monkeypatch.setattr(checks.timezone, "localdate", lambda: dt.date(2026, 3, 1))
+    monkeypatch.setattr(checks.timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 3, 1))
     html = admin_client.get("/admin/").content.decode()
     assert platform.guide.title in html
     assert "办公地址" in html
 
 
 def test_dashboard_panel_is_silent_when_nothing_needs_attention(admin_client, platform, monkeypatch):
-    monkeypatch.setattr(checks.timezone, "localdate", lambda: dt.date(2026, 3, 1))
+    monkeypatch.setattr(checks.timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 3, 1))
     OrganisationProfile.objects.filter(site=platform.site).update(
         office_name="办公室", address="地址", office_hours="工作日", phone="0595-1234567", fax="0595-1234568",
         email="a@example.cn",

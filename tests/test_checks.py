@@ -30,11 +30,38 @@ def test_default_settings_pass():
         ("GOVOPEN_ACTIVE_DISCLOSURE_WORKING_DAYS", -1, "govopen_wagtail.E007"),
         ("GOVOPEN_INDEX_RECENT_ITEMS", "10", "govopen_wagtail.E007"),
         ("GOVOPEN_EXTRA_INDEX_SUBPAGE_TYPES", ["nope.Nothing"], "govopen_wagtail.E008"),
+        ("GOVOPEN_CONSULTATION_MIN_DAYS", "30", "govopen_wagtail.E007"),
     ],
 )
 def test_bad_settings_are_reported(setting, value, expected):
     with override_settings(**{setting: value}):
         assert expected in ids(checks.check_settings())
+
+
+def test_default_consultation_settings_pass():
+    assert checks.check_consultation_settings() == []
+
+
+@pytest.mark.parametrize(
+    "setting, value, expected",
+    [
+        ("GOVOPEN_COMMENT_CAPTCHA", None, "govopen_wagtail.W002"),
+        ("GOVOPEN_COMMENT_CAPTCHA", {"OPTIONS": {}}, "govopen_wagtail.E009"),
+        ("GOVOPEN_COMMENT_CAPTCHA", {"CLASS": "no.such.Field"}, "govopen_wagtail.E009"),
+        ("GOVOPEN_TIME_ZONE", "Mars/Olympus", "govopen_wagtail.E010"),
+        ("GOVOPEN_CAMPAIGN_SIMILARITY", 1.5, "govopen_wagtail.E010"),
+        ("GOVOPEN_SENSITIVE_WORDS_FILE", "/no/such/file.txt", "govopen_wagtail.E010"),
+    ],
+)
+def test_bad_consultation_settings_are_reported(setting, value, expected):
+    with override_settings(**{setting: value}):
+        assert expected in ids(checks.check_consultation_settings())
+
+
+def test_default_captcha_needs_its_app(monkeypatch):
+    real = checks.apps.is_installed
+    monkeypatch.setattr(checks.apps, "is_installed", lambda name: name != "captcha" and real(name))
+    assert "govopen_wagtail.E009" in ids(checks.check_consultation_settings())
 
 
 def test_missing_required_app_is_reported(monkeypatch):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtail_modeladmin",
+    "captcha",
     "simple_history",
     "modelcluster",
     "taggit",

@@ -25,10 +25,24 @@ class DisclosureAttentionPanel(Component):
             overdue = guide.review_overdue()
             if missing or overdue:
                 guides.append({"page": guide, "missing": missing, "overdue": overdue})
-        return {"holiday_gaps": holiday_coverage_gaps(), "guides": guides}
+        return {
+            "holiday_gaps": holiday_coverage_gaps(),
+            "guides": guides,
+            **self.consultation_context(),
+        }
+
+    def consultation_context(self) -> dict:
+        from ..models import ConsultationComment, ConsultationPage
+
+        pending = ConsultationComment.objects.pending()
+        return {
+            "pending_comments": pending.count(),
+            "held_comments": pending.exclude(held_words="").count(),
+            "feedback_overdue": ConsultationPage.objects.feedback_overdue(),
+        }
 
     def render_html(self, parent_context=None):
         context = self.get_context_data(parent_context)
-        if not (context["holiday_gaps"] or context["guides"]):
+        if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue")):
             return ""
         return super().render_html(parent_context)

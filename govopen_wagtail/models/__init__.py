@@ -2,6 +2,15 @@
 
 from .calendar import HolidayOverride, HolidayYear
 from .catalog import DisclosureItemPage
+from .consultations import (
+    CommentGroup,
+    ConsultationAttachment,
+    ConsultationComment,
+    ConsultationIndexPage,
+    ConsultationPage,
+    ConsultationState,
+    ConsultationWindowRecord,
+)
 from .documents import (
     BINDING,
     DocumentAttachment,
@@ -32,6 +41,13 @@ from .platform import (
 from .registry import information_models
 
 __all__ = [
+    "CommentGroup",
+    "ConsultationAttachment",
+    "ConsultationComment",
+    "ConsultationIndexPage",
+    "ConsultationPage",
+    "ConsultationState",
+    "ConsultationWindowRecord",
     "BINDING",
     "DocumentAttachment",
     "DocumentChangeNote",

@@ -433,7 +433,7 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
     summary = models.TextField(_("summary"), blank=True)
     body = RichTextField(_("full text"))
     consultation_page = models.ForeignKey(
-        "wagtailcore.Page",
+        "govopen_wagtail.ConsultationPage",
         verbose_name=_("public consultation"),
         null=True,
         blank=True,
@@ -629,7 +629,9 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
         # the same transaction as the publish that causes it.
         with transaction.atomic():
             result = super().save(*args, **kwargs)
-            if self.live:
+            # save_revision() saves a live page with update_fields and the
+            # draft's values in memory: only a full save is a publish.
+            if self.live and kwargs.get("update_fields") is None:
                 self.apply_effects()
         return result
 
@@ -743,6 +745,14 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
             )
         ]
         context["attachments"] = [f for f in current if f.kind == PublishedFile.Kind.ATTACHMENT]
+        consultation = (
+            self.consultation_page if self.consultation_page_id and self.consultation_page.live else None
+        )
+        context["consultation"] = consultation
+        if consultation is not None and consultation.state_at() == "feedback":
+            context["consultation_feedback_url"] = consultation.get_url(request) + consultation.reverse_subpage(
+                "feedback"
+            )
         context["download_base"] = self.get_url(request)
         library = self.get_parent()
         context["verify_url"] = library.get_url(request) + "verify/"

@@ -181,6 +181,7 @@ class DisclosureIndexPage(DisclosurePage):
         "govopen_wagtail.DisclosureRulesPage",
         "govopen_wagtail.DisclosureColumnPage",
         "govopen_wagtail.NormativeDocumentIndexPage",
+        "govopen_wagtail.ConsultationIndexPage",
     ]
 
     class Meta:
@@ -415,6 +416,7 @@ class DisclosureColumnPage(DisclosurePage):
         "govopen_wagtail.DisclosureColumnPage",
         "govopen_wagtail.DisclosureItemPage",
         "govopen_wagtail.NormativeDocumentIndexPage",
+        "govopen_wagtail.ConsultationIndexPage",
     ]
 
     class Meta:

@@ -1,0 +1,388 @@
+"""Receiving, grouping, moderating and answering consultation comments.
+
+:func:`submit_comment` is the one door every comment comes through, from the
+public form or entered by staff from a letter, e-mail, fax or visit. It
+re-reads the consultation from the database and decides, at the instant of
+saving and inside one transaction, whether the window is open; a resubmitted
+form (same token) gets its first receipt back instead of a second row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import textcheck
+from ..conf import govopen_settings
+from ..models.consultations import (
+    CommentGroup,
+    ConsultationComment,
+    ConsultationPage,
+    govopen_tz,
+    new_receipt_number,
+)
+
+Channel = ConsultationComment.Channel
+Status = ConsultationComment.Status
+
+#: Texts with fewer bigrams than this are grouped only when identical: in a
+#: few characters one changed word changes the meaning.
+MIN_NEAR_DUPLICATE_LENGTH = 20
+
+
+class CommentRefused(Exception):
+    """The comment cannot be accepted; ``message`` says why, for the user."""
+
+    def __init__(self, code: str, message) -> None:
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class CommentInput:
+    body: str
+    section_id: str = ""
+    display_name: str = ""
+    commenter_category: str = ConsultationComment.Category.INDIVIDUAL
+    contact_email: str = ""
+    contact_phone: str = ""
+    notify: bool = False
+    channel: str = Channel.ONLINE
+    received_at: dt.datetime | None = None
+    postmark_date: dt.date | None = None
+    status: str | None = None
+
+
+def _now() -> dt.datetime:
+    # The one clock the window is judged by (patched in boundary tests).
+    return timezone.now()
+
+
+def sensitive_words() -> textcheck.WordList:
+    return _word_list(tuple(govopen_settings.SENSITIVE_WORDS), govopen_settings.SENSITIVE_WORDS_FILE or "")
+
+
+@lru_cache(maxsize=4)
+def _word_list(words: tuple[str, ...], path: str) -> textcheck.WordList:
+    extra: list[str] = []
+    if path:
+        extra = Path(path).read_text(encoding="utf-8").splitlines()
+    return textcheck.WordList([*words, *extra])
+
+
+def client_hash(ip: str) -> str:
+    """Addresses are kept only as a salted hash: enough to see floods."""
+    from django.conf import settings
+
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
+
+
+def _check_window(page: ConsultationPage, data: CommentInput, now: dt.datetime) -> dt.datetime:
+    """The instant the comment counts as received, or refuse it."""
+    if data.channel == Channel.ONLINE:
+        if not page.live:
+            raise CommentRefused("not_live", _("This consultation is not published, so it cannot take comments."))
+        if not page.accept_online:
+            raise CommentRefused("offline", _("This consultation takes comments by e-mail or post only."))
+        if now < page.opens_at:
+            raise CommentRefused(
+                "not_open",
+                _("The consultation opens at %(opens)s (Beijing time); comments cannot be sent before then.")
+                % {"opens": page.opens_label()},
+            )
+        if now >= page.closes_at:
+            raise CommentRefused(
+                "closed",
+                _("The consultation closed at %(closes)s (Beijing time). Your comment arrived too late "
+                  "and was not saved.") % {"closes": page.closes_label()},
+            )
+        return now
+    received = data.received_at or now
+    if data.channel == Channel.LETTER and data.postmark_date:
+        # A letter counts by its postmark: posted by the closing day is in time.
+        last_day = timezone.localtime(page.closes_at - dt.timedelta(microseconds=1), govopen_tz()).date()
+        first_day = timezone.localtime(page.opens_at, govopen_tz()).date()
+        if not first_day <= data.postmark_date <= last_day:
+            raise CommentRefused(
+                "late",
+                _("The postmark date %(date)s is outside the consultation window (%(opens)s – %(closes)s).")
+                % {"date": data.postmark_date.isoformat(), "opens": page.opens_label(), "closes": page.closes_label()},
+            )
+        return received
+    if not page.opens_at <= received < page.closes_at:
+        raise CommentRefused(
+            "late",
+            _("The comment was received outside the consultation window (%(opens)s – %(closes)s).")
+            % {"opens": page.opens_label(), "closes": page.closes_label()},
+        )
+    return received
+
+
+def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int]) -> CommentGroup | None:
+    same = (
+        ConsultationComment.objects.filter(consultation_id=page_id, fingerprint=fingerprint, group__isnull=False)
+        .exclude(status=Status.SPAM)
+        .values_list("group_id", flat=True)
+        .first()
+    )
+    if same:
+        return CommentGroup.objects.get(pk=same)
+    threshold = govopen_settings.CAMPAIGN_SIMILARITY
+    if not threshold or len(grams) < MIN_NEAR_DUPLICATE_LENGTH:
+        return None
+    band_match = Q(band0=bands[0]) | Q(band1=bands[1]) | Q(band2=bands[2]) | Q(band3=bands[3])
+    candidates = (
+        ConsultationComment.objects.filter(band_match, consultation_id=page_id, group__isnull=False)
+        .exclude(status=Status.SPAM)
+        .order_by("pk")
+        .values_list("body", "group_id")[:200]
+    )
+    best, best_group = 0.0, None
+    for body, group_id in candidates:
+        similarity = textcheck.jaccard(grams, textcheck.shingles(body))
+        if similarity >= threshold and similarity > best:
+            best, best_group = similarity, group_id
+    return CommentGroup.objects.get(pk=best_group) if best_group else None
+
+
+def _submit(
+    consultation_id: int,
+    data: CommentInput,
+    *,
+    token: str | None = None,
+    client: str = "",
+    entered_by=None,
+) -> tuple[ConsultationComment, bool]:
+    body = textcheck.normalise_newlines(data.body).strip()
+    fingerprint = textcheck.fingerprint(body)
+    grams = textcheck.shingles(body)
+    bands = textcheck.minhash_bands(grams)
+    words = sensitive_words()
+    held = words.matches(body + "\n" + data.display_name) if words else []
+
+    if token:
+        existing = ConsultationComment.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
+
+    with transaction.atomic():
+        page = ConsultationPage.objects.filter(pk=consultation_id).first()
+        if page is None:
+            raise CommentRefused("not_live", _("This consultation does not exist."))
+        now = _now()
+        received_at = _check_window(page, data, now)
+        section_label = ""
+        if data.section_id:
+            section_label = page.section_label(data.section_id)
+            if not section_label:
+                raise CommentRefused("section", _("The section you refer to is not part of this draft."))
+        if data.status:
+            status = data.status
+        elif held or govopen_settings.COMMENT_MODERATION:
+            status = Status.PENDING
+        else:
+            status = Status.PUBLISHED
+        if held and status == Status.PUBLISHED:
+            status = Status.PENDING
+        group = _find_group(page.pk, fingerprint, grams, bands)
+        if group is None:
+            group = CommentGroup.objects.create(consultation=page)
+        fields = dict(
+            consultation=page,
+            channel=data.channel,
+            received_at=received_at,
+            postmark_date=data.postmark_date,
+            section_id=data.section_id,
+            section_label=section_label,
+            body=body,
+            display_name=data.display_name.strip(),
+            commenter_category=data.commenter_category,
+            contact_email=data.contact_email.strip(),
+            contact_phone=data.contact_phone.strip(),
+            notify=bool(data.notify and data.contact_email),
+            status=status,
+            held_words="、".join(held)[:500],
+            group=group,
+            fingerprint=fingerprint,
+            band0=bands[0], band1=bands[1], band2=bands[2], band3=bands[3],
+            submission_token=token or None,
+            client_hash=client_hash(client) if client else "",
+            entered_by=entered_by,
+        )
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    comment = ConsultationComment.objects.create(receipt_number=new_receipt_number(now), **fields)
+                break
+            except IntegrityError:
+                if token and ConsultationComment.objects.filter(submission_token=token).exists():
+                    # The same form, sent twice at once: the other request won.
+                    raise _Duplicate() from None
+        else:  # pragma: no cover - six random characters collided five times
+            raise CommentRefused("busy", _("The comment could not be saved. Please send it again."))
+    if status == Status.PUBLISHED:
+        notify_published([comment.pk])
+    return comment, True
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def submit_comment(
+    consultation_id: int,
+    data: CommentInput,
+    *,
+    token: str | None = None,
+    client: str = "",
+    entered_by=None,
+) -> tuple[ConsultationComment, bool]:
+    """Save one comment; returns ``(comment, created)``.
+
+    Raises :class:`CommentRefused` when the consultation does not take it.
+    With a ``token`` already used (a resubmitted form, even one racing the
+    first), returns the comment saved the first time.
+    """
+    try:
+        return _submit(consultation_id, data, token=token, client=client, entered_by=entered_by)
+    except _Duplicate:
+        return ConsultationComment.objects.get(submission_token=token), False
+
+
+# Moderation -------------------------------------------------------------
+
+
+@dataclass
+class ModerationResult:
+    changed: int
+    message: str
+
+
+def moderate(comment_ids, action: str, user, reason: str = "") -> ModerationResult:
+    """Publish, reject (with an internal reason), mark as spam or group the
+    selected comments. Raises ``ValueError`` with a user message on bad input."""
+    comments = ConsultationComment.objects.filter(pk__in=list(comment_ids))
+    if not comments.exists():
+        raise ValueError(_("Select at least one comment."))
+    now = timezone.now()
+    with transaction.atomic():
+        if action == "publish":
+            ids = list(comments.exclude(status=Status.PUBLISHED).values_list("pk", flat=True))
+            changed = _set_status(ids, Status.PUBLISHED, user, now)
+            transaction.on_commit(lambda: notify_published(ids))
+            return ModerationResult(changed, _("%(count)d comments published.") % {"count": changed})
+        if action == "reject":
+            if not reason.strip():
+                raise ValueError(_("Give a reason for not publishing (kept internal)."))
+            ids = list(comments.values_list("pk", flat=True))
+            changed = _set_status(ids, Status.REJECTED, user, now, rejection_reason=reason.strip())
+            return ModerationResult(changed, _("%(count)d comments will not be published.") % {"count": changed})
+        if action == "spam":
+            ids = list(comments.values_list("pk", flat=True))
+            changed = _set_status(ids, Status.SPAM, user, now)
+            return ModerationResult(changed, _("%(count)d comments marked as spam.") % {"count": changed})
+        if action == "pending":
+            ids = list(comments.values_list("pk", flat=True))
+            changed = _set_status(ids, Status.PENDING, user, now)
+            return ModerationResult(changed, _("%(count)d comments back in the review queue.") % {"count": changed})
+        if action == "group":
+            return group_together(comments)
+    raise ValueError(_("Unknown action."))
+
+
+def _set_status(ids, status, user, now, **extra) -> int:
+    # Saved one by one so the history records who did what and when.
+    changed = 0
+    for comment in ConsultationComment.objects.filter(pk__in=ids):
+        comment.status = status
+        comment.moderated_by = user
+        comment.moderated_at = now
+        for name, value in extra.items():
+            setattr(comment, name, value)
+        comment._change_reason = f"moderation: {status}"
+        comment.save()
+        changed += 1
+    return changed
+
+
+def group_together(comments) -> ModerationResult:
+    consultations = set(comments.values_list("consultation_id", flat=True))
+    if len(consultations) != 1:
+        raise ValueError(_("Only comments on the same consultation can be grouped."))
+    comments = list(comments.select_related("group").order_by("received_at", "pk"))
+    target = next((c.group for c in comments if c.group_id), None)
+    if target is None:
+        target = CommentGroup.objects.create(consultation_id=consultations.pop())
+    old_groups = {c.group_id for c in comments if c.group_id and c.group_id != target.pk}
+    for comment in comments:
+        if comment.group_id != target.pk:
+            comment.group = target
+            comment._change_reason = "grouped"
+            comment.save(update_fields=["group"])
+    # Groups left empty have nothing to answer any more.
+    CommentGroup.objects.filter(pk__in=old_groups, comments__isnull=True).delete()
+    return ModerationResult(len(comments), _("%(count)d comments now share one answer.") % {"count": len(comments)})
+
+
+# Feedback -----------------------------------------------------------------
+
+
+def feedback_statistics(consultation: ConsultationPage) -> dict:
+    """Counts of comments (not groups) per disposition, and the groups."""
+    from django.db.models import Count
+
+    counted = consultation.comments.counted()
+    totals = dict(
+        counted.values_list("group__disposition").annotate(n=Count("pk")).values_list("group__disposition", "n")
+    )
+    groups = list(
+        CommentGroup.objects.filter(consultation=consultation)
+        .annotate(n=Count("comments", filter=~Q(comments__status=Status.SPAM)))
+        .filter(n__gt=0)
+        .order_by("pk")
+    )
+    by_channel = dict(counted.values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"))
+    D = CommentGroup.Disposition
+    return {
+        "received": counted.count(),
+        "adopted": totals.get(D.ADOPTED, 0),
+        "partly": totals.get(D.PARTLY, 0),
+        "not_adopted": totals.get(D.NOT_ADOPTED, 0),
+        "out_of_scope": totals.get(D.OUT_OF_SCOPE, 0),
+        "groups": groups,
+        "by_channel": [(Channel(k).label, v) for k, v in sorted(by_channel.items())],
+    }
+
+
+# Notifications -------------------------------------------------------------
+
+
+def notify_published(comment_ids) -> None:
+    from ..tasks import send_comment_notifications
+
+    ids = list(comment_ids)
+    if ids:
+        send_comment_notifications.enqueue("published", ids)
+
+
+def notify_feedback(consultation_id: int) -> None:
+    from ..tasks import send_comment_notifications
+
+    ids = list(
+        ConsultationComment.objects.filter(
+            consultation_id=consultation_id, notify=True, notified_feedback_at__isnull=True
+        )
+        .exclude(status=Status.SPAM)
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        send_comment_notifications.enqueue("feedback", ids)

@@ -1,0 +1,86 @@
+"""Public views of a consultation: sending a comment, its receipt, the feedback."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext
+
+from .. import ratelimit
+from ..models.consultations import ConsultationComment, ConsultationState
+from ..services import comments as service
+
+
+def _render(page, request, status: int, **context):
+    response = page.render(request, context_overrides=context)
+    response.status_code = status
+    return response
+
+
+def submit_comment_view(page, request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = page.comment_form_class()(request.POST, consultation=page)
+    limit = ratelimit.check_request(request, "comment")
+    if not limit.allowed:
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(
+            None,
+            gettext("Too many comments from your connection. Please wait %(minutes)d minutes and send it again; "
+                    "your text is kept below.") % {"minutes": max(1, limit.retry_after // 60)},
+        )
+        form.refresh_token()
+        response = _render(page, request, 429, form=form)
+        response["Retry-After"] = str(limit.retry_after)
+        return response
+    if not form.is_valid():
+        form.refresh_token()
+        return _render(page, request, 400, form=form)
+    data = form.cleaned_data
+    try:
+        comment, _created = service.submit_comment(
+            page.pk,
+            service.CommentInput(
+                body=data["body"],
+                section_id=data["section"],
+                display_name=data["display_name"],
+                commenter_category=data["commenter_category"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                notify=data["notify"],
+            ),
+            token=data["token"],
+            client=ratelimit.client_ip(request),
+        )
+    except service.CommentRefused as exc:
+        form.add_error(None, exc.message)
+        # A closed window leaves the text with its writer but offers no form.
+        return _render(page, request, 403 if exc.code in ("closed", "not_open", "offline") else 400,
+                       form=form, refused=exc.code)
+    return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[comment.receipt_number]))
+
+
+def receipt_view(page, request, number: str):
+    comment = ConsultationComment.objects.filter(consultation=page, receipt_number=number[:32].upper()).first()
+    if comment is None:
+        raise Http404
+    return page.render(
+        request,
+        template="govopen_wagtail/consultation_receipt.html",
+        context_overrides={"comment": comment},
+    )
+
+
+def feedback_view(page, request):
+    if page.state_at() != ConsultationState.FEEDBACK:
+        response = page.render(
+            request, template="govopen_wagtail/consultation_feedback.html", context_overrides={"stats": None}
+        )
+        response.status_code = 404
+        return response
+    return page.render(
+        request,
+        template="govopen_wagtail/consultation_feedback.html",
+        context_overrides={"stats": service.feedback_statistics(page)},
+    )

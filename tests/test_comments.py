@@ -1,0 +1,342 @@
+"""Public comments: the window at the instant of saving, safety, privacy,
+grouping, moderation setting, notifications and every kind of bad input."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from govopen_wagtail.models import CommentGroup, ConsultationComment
+from govopen_wagtail.services import comments as service
+from tests.comment_helpers import comment_url, form_fields, post_comment
+from tests.factories import comment_input, make_consultation, make_consultation_index
+
+pytestmark = pytest.mark.django_db
+Status = ConsultationComment.Status
+
+
+@pytest.fixture
+def index(platform):
+    return make_consultation_index(platform.index)
+
+
+@pytest.fixture
+def page(index):
+    return make_consultation(index)
+
+
+# The happy path ------------------------------------------------------------
+
+
+def test_comment_is_saved_with_a_receipt_and_shown_after_review(client, page):
+    response = post_comment(client, page, body="建议第三条增加对农村学校的支持。", display_name="一位家长")
+    assert response.status_code == 302
+    comment = ConsultationComment.objects.get()
+    assert comment.receipt_number.startswith("YJ") and comment.receipt_number in response["Location"]
+    assert comment.status == Status.PENDING and comment.channel == "online"
+    receipt = client.get(response["Location"])
+    assert receipt.status_code == 200
+    assert comment.receipt_number in receipt.content.decode()
+    # Held for review: not on the public page yet.
+    assert "农村学校" not in client.get(page.url).content.decode()
+    service.moderate([comment.pk], "publish", None)
+    html = client.get(page.url).content.decode()
+    assert "农村学校" in html and "一位家长" in html
+
+
+def test_comment_on_a_section_keeps_its_label(client, page):
+    section = page.sections()[2]
+    post_comment(client, page, section=section["id"])
+    comment = ConsultationComment.objects.get()
+    assert (comment.section_id, comment.section_label) == (section["id"], "第三条")
+
+
+@override_settings(GOVOPEN_COMMENT_MODERATION=False)
+def test_publish_immediately_by_setting(client, page):
+    post_comment(client, page)
+    assert ConsultationComment.objects.get().status == Status.PUBLISHED
+
+
+@override_settings(GOVOPEN_COMMENT_MODERATION=False, GOVOPEN_SENSITIVE_WORDS=["违禁词"])
+def test_sensitive_words_hold_a_comment_even_when_publishing_immediately(client, page):
+    post_comment(client, page, body="这里有 违 禁·词 的内容")
+    comment = ConsultationComment.objects.get()
+    assert comment.status == Status.PENDING and comment.held_words == "违禁词"
+
+
+def test_sensitive_words_from_a_file(tmp_path, page):
+    words = tmp_path / "words.txt"
+    words.write_text("第一个词\n文件里的词\n", encoding="utf-8")
+    with override_settings(GOVOPEN_SENSITIVE_WORDS_FILE=str(words), GOVOPEN_COMMENT_MODERATION=False):
+        comment, _ = service.submit_comment(page.pk, comment_input("提到文件里的词了"))
+    assert comment.status == Status.PENDING and comment.held_words == "文件里的词"
+
+
+# The window at the instant of saving ----------------------------------------
+
+
+def test_one_second_before_closing_is_accepted_one_second_after_is_refused(page):
+    with mock.patch("govopen_wagtail.services.comments._now", return_value=page.closes_at - dt.timedelta(seconds=1)):
+        comment, created = service.submit_comment(page.pk, comment_input("最后一秒"))
+    assert created and comment.received_at < page.closes_at
+    with mock.patch("govopen_wagtail.services.comments._now", return_value=page.closes_at):
+        with pytest.raises(service.CommentRefused) as exc:
+            service.submit_comment(page.pk, comment_input("正好截止"))
+    assert exc.value.code == "closed"
+    with mock.patch("govopen_wagtail.services.comments._now", return_value=page.closes_at + dt.timedelta(seconds=1)):
+        with pytest.raises(service.CommentRefused):
+            service.submit_comment(page.pk, comment_input("晚了一秒"))
+    assert ConsultationComment.objects.count() == 1
+
+
+def test_form_sent_after_closing_is_refused_with_the_text_kept(client, page):
+    html = client.get(page.url).content.decode()
+    data = {"body": "截止后才提交的意见", "commenter_category": "individual", **form_fields(html)}
+    with mock.patch("govopen_wagtail.services.comments._now", return_value=page.closes_at + dt.timedelta(seconds=1)):
+        response = client.post(comment_url(page), data)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert page.closes_label() in body and "截止后才提交的意见" in body
+    assert ConsultationComment.objects.count() == 0
+
+
+def test_not_yet_open_is_refused(index):
+    page = make_consultation(index, opens=timezone.now() + dt.timedelta(days=1))
+    with pytest.raises(service.CommentRefused) as exc:
+        service.submit_comment(page.pk, comment_input())
+    assert exc.value.code == "not_open"
+
+
+def test_a_draft_page_takes_no_comments(client, index):
+    page = make_consultation(index, live=False)
+    with pytest.raises(service.CommentRefused) as exc:
+        service.submit_comment(page.pk, comment_input())
+    assert exc.value.code == "not_live"
+    response = client.post(comment_url(page), {"body": "x"})
+    assert response.status_code == 404
+    assert ConsultationComment.objects.count() == 0
+
+
+def test_unpublished_after_the_form_was_loaded(client, page):
+    html = client.get(page.url).content.decode()
+    data = {"body": "意见", "commenter_category": "individual", **form_fields(html)}
+    page.unpublish()
+    assert client.post(comment_url(page), data).status_code == 404
+    assert ConsultationComment.objects.count() == 0
+
+
+# Resubmission, CSRF, rate limits, captcha, honeypot ---------------------------
+
+
+def test_same_form_sent_twice_gives_one_comment_and_the_same_receipt(client, page):
+    html = client.get(page.url).content.decode()
+    data = {"body": "只应保存一次", "commenter_category": "individual", **form_fields(html)}
+    first = client.post(comment_url(page), data)
+    # The browser resends the same form (double tap, retry after a timeout);
+    # the captcha is single-use, so a resend carries the old answer.
+    comment = ConsultationComment.objects.get()
+    again, created = service.submit_comment(page.pk, comment_input("只应保存一次"), token=comment.submission_token)
+    assert not created and again.pk == comment.pk
+    assert first["Location"].endswith(f"/receipt/{comment.receipt_number}/")
+    assert ConsultationComment.objects.count() == 1
+
+
+def test_csrf_is_required(page):
+    client = Client(enforce_csrf_checks=True)
+    html = client.get(page.url).content.decode()
+    data = {"body": "没有令牌", "commenter_category": "individual", **form_fields(html)}
+    assert client.post(comment_url(page), data).status_code == 403
+    assert ConsultationComment.objects.count() == 0
+
+
+@override_settings(GOVOPEN_RATE_LIMITS={"comment": "2/h"})
+def test_too_many_comments_from_one_source(client, page):
+    assert post_comment(client, page, body="第一条意见").status_code == 302
+    assert post_comment(client, page, body="第二条意见").status_code == 302
+    response = post_comment(client, page, body="第三条意见")
+    assert response.status_code == 429 and "Retry-After" in response
+    assert "第三条意见" in response.content.decode()  # kept for the writer
+    assert ConsultationComment.objects.count() == 2
+
+
+def test_missing_and_wrong_captcha(client, page):
+    html = client.get(page.url).content.decode()
+    fields = form_fields(html)
+    response = client.post(comment_url(page), {"body": "意见", "commenter_category": "individual",
+                                                "token": fields["token"], "captcha_0": fields["captcha_0"]})
+    assert response.status_code == 400
+    assert "验证码" in response.content.decode()
+    html = client.get(page.url).content.decode()
+    fields = {**form_fields(html), "captcha_1": "WRONG"}
+    response = client.post(comment_url(page), {"body": "意见", "commenter_category": "individual", **fields})
+    assert response.status_code == 400
+    assert ConsultationComment.objects.count() == 0
+
+
+def test_honeypot(client, page):
+    response = post_comment(client, page, website="http://spam.example")
+    assert response.status_code == 400
+    assert ConsultationComment.objects.count() == 0
+
+
+def test_forged_or_foreign_token(client, page, index):
+    other = make_consultation(index, title="另一个")
+    foreign = form_fields(client.get(other.url).content.decode())["token"]
+    for token in ("forged", foreign):
+        response = post_comment(client, page, token=token)
+        assert response.status_code == 400
+        # The re-rendered form carries a fresh, valid token.
+        html = response.content.decode()
+        assert f'value="{token}"' not in html
+    assert ConsultationComment.objects.count() == 0
+
+
+# Bad input -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("", "内容为空"),
+        ("   \n ", "内容为空"),
+        ("长" * 5001, "5000"),
+        ("正常\x01\x02二进制", "不是文字"),
+        ("正常\x00空字符", "空字符"),  # Django's own check, also translated
+        ("<script>alert('x')</script>", "HTML"),
+        ("<b>加粗</b>", "HTML"),
+        ("a" * 301, "标点"),
+    ],
+)
+def test_bad_comment_text_is_refused_with_a_clear_message(client, page, body, message):
+    response = post_comment(client, page, body=body)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert ConsultationComment.objects.count() == 0
+    assert CommentGroup.objects.count() == 0
+
+
+def test_forged_section_reference(client, page):
+    response = post_comment(client, page, section="not-a-section")
+    assert response.status_code == 400
+    assert "不属于" in response.content.decode()
+    with pytest.raises(service.CommentRefused):
+        service.submit_comment(page.pk, comment_input(section_id="not-a-section"))
+    assert ConsultationComment.objects.count() == 0
+
+
+def test_unknown_category_bad_email_and_phone(client, page):
+    response = post_comment(client, page, commenter_category="robot", contact_email="not-an-email",
+                            contact_phone="call me")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "name@example.com" in html and "电话" in html
+    assert ConsultationComment.objects.count() == 0
+
+
+def test_notify_needs_an_email(client, page):
+    response = post_comment(client, page, notify="on")
+    assert response.status_code == 400
+    assert ConsultationComment.objects.count() == 0
+
+
+def test_script_in_a_display_name_is_refused_and_text_is_escaped(client, page):
+    assert post_comment(client, page, display_name="<img src=x>").status_code == 400
+    comment, _ = service.submit_comment(page.pk, comment_input("a < b && c > d \"引号\""))
+    service.moderate([comment.pk], "publish", None)
+    html = client.get(page.url).content.decode()
+    assert "a &lt; b &amp;&amp; c &gt; d" in html
+
+
+# Privacy ---------------------------------------------------------------------
+
+
+def test_contact_details_never_appear_and_personal_data_in_text_is_masked(client, page):
+    post_comment(client, page, body="我的电话13800138000，身份证11010519491231002X，邮箱 zs@example.com",
+                 display_name="张三 13912345678", contact_email="private@example.com", contact_phone="13700000000")
+    comment = ConsultationComment.objects.get()
+    assert "13800138000" in comment.body  # the office keeps what was written
+    service.moderate([comment.pk], "publish", None)
+    html = client.get(page.url).content.decode()
+    for secret in ("13800138000", "11010519491231002X", "zs@example.com", "13912345678",
+                   "private@example.com", "13700000000"):
+        assert secret not in html, secret
+    assert "138******00" in html
+    receipt = client.get(page.url + page.reverse_subpage("receipt", args=[comment.receipt_number])).content.decode()
+    assert "13800138000" not in receipt and "private@example.com" not in receipt
+
+
+def test_unknown_receipt_is_404(client, page):
+    assert client.get(page.url + page.reverse_subpage("receipt", args=["YJ20000101-XXXXXX"])).status_code == 404
+
+
+# Offline channels --------------------------------------------------------------
+
+
+def test_letters_count_by_postmark(page):
+    late_arrival = page.closes_at + dt.timedelta(days=3)
+    posted_in_time = timezone.localdate(page.closes_at - dt.timedelta(hours=1))
+    comment, _ = service.submit_comment(page.pk, comment_input(
+        "来信意见", channel="letter", received_at=late_arrival, postmark_date=posted_in_time))
+    assert comment.channel == "letter"
+    with pytest.raises(service.CommentRefused) as exc:
+        service.submit_comment(page.pk, comment_input(
+            "邮戳太晚", channel="letter", received_at=late_arrival,
+            postmark_date=timezone.localdate(page.closes_at) + dt.timedelta(days=1)))
+    assert exc.value.code == "late"
+
+
+def test_email_received_after_closing_is_refused(page):
+    with pytest.raises(service.CommentRefused):
+        service.submit_comment(page.pk, comment_input(
+            "邮件意见", channel="email", received_at=page.closes_at + dt.timedelta(minutes=1)))
+
+
+# Campaigns -----------------------------------------------------------------------
+
+
+CAMPAIGN = "我们强烈建议取消第五条关于课后服务收费的规定，减轻家长负担，保障学生权益。"
+
+
+def test_identical_and_near_identical_comments_share_a_group(page):
+    a, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))
+    b, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN + "！"))
+    c, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN.replace("强烈", "非常")))
+    d, _ = service.submit_comment(page.pk, comment_input("建议在第二条中增加对随迁子女入学的保障措施。"))
+    assert a.group_id == b.group_id == c.group_id
+    assert d.group_id != a.group_id
+
+
+@override_settings(GOVOPEN_CAMPAIGN_SIMILARITY=0)
+def test_near_duplicate_grouping_can_be_turned_off(page):
+    a, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))
+    b, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN + "！"))
+    c, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN.replace("强烈", "非常")))
+    assert a.group_id == b.group_id != c.group_id
+
+
+def test_short_comments_group_only_when_identical(page):
+    a, _ = service.submit_comment(page.pk, comment_input("同意"))
+    b, _ = service.submit_comment(page.pk, comment_input("同意。"))
+    c, _ = service.submit_comment(page.pk, comment_input("不同意"))
+    assert a.group_id == b.group_id != c.group_id
+
+
+# Notifications -----------------------------------------------------------------
+
+
+def test_opted_in_commenters_are_told_once_when_published(client, page, django_capture_on_commit_callbacks):
+    post_comment(client, page, contact_email="parent@example.com", notify="on")
+    post_comment(client, page, body="另一条意见，不要通知", contact_email="quiet@example.com")
+    ids = list(ConsultationComment.objects.values_list("pk", flat=True))
+    assert len(mail.outbox) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        service.moderate(ids, "publish", None)
+    assert [m.to for m in mail.outbox] == [["parent@example.com"]]
+    assert page.title in mail.outbox[0].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        service.moderate(ids, "pending", None)
+        service.moderate(ids, "publish", None)
+    assert len(mail.outbox) == 1

@@ -1,0 +1,179 @@
+"""Consultation pages: the window rule, states, date changes, listing, links."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.utils import timezone
+
+from govopen_wagtail.models import (
+    ConsultationPage,
+    ConsultationState,
+    ConsultationWindowRecord,
+)
+from tests.factories import count_queries, make_consultation, make_consultation_index, make_library, make_document
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def index(platform):
+    return make_consultation_index(platform.index)
+
+
+def test_window_shorter_than_30_days_needs_a_public_reason(index):
+    with pytest.raises(ValidationError) as exc:
+        make_consultation(index, days=20)
+    assert "shortening_reason" in exc.value.message_dict
+    page = make_consultation(index, days=20, shortening_reason="秋季开学前须出台，时间紧迫")
+    assert page.is_shortened()
+
+
+def test_closing_must_follow_opening(index):
+    now = timezone.now()
+    with pytest.raises(ValidationError) as exc:
+        make_consultation(index, opens=now, closes=now - dt.timedelta(hours=1), shortening_reason="x")
+    assert "closes_at" in exc.value.message_dict
+
+
+@override_settings(GOVOPEN_CONSULTATION_MIN_DAYS=10, GOVOPEN_CONSULTATION_WORKING_DAYS=True)
+def test_minimum_in_working_days_by_setting(index):
+    opens = dt.datetime(2025, 9, 26, 10, tzinfo=SH)  # 10 working days: past National Day
+    with pytest.raises(ValidationError):
+        make_consultation(index, opens=opens, closes=dt.datetime(2025, 10, 10, 10, tzinfo=SH))
+    page = make_consultation(index, opens=opens, closes=dt.datetime(2025, 10, 16, 10, tzinfo=SH))
+    assert not page.is_shortened()
+
+
+def test_states_follow_the_clock(index):
+    now = timezone.now()
+    page = make_consultation(index, opens=now + dt.timedelta(days=2))
+    assert page.state_at(now) == ConsultationState.UPCOMING
+    assert page.state_at(now + dt.timedelta(days=3)) == ConsultationState.OPEN
+    assert page.state_at(page.closes_at - dt.timedelta(seconds=1)) == ConsultationState.OPEN
+    assert page.state_at(page.closes_at) == ConsultationState.CLOSED
+    page.feedback_date = timezone.localdate(page.closes_at, SH) + dt.timedelta(days=5)
+    assert page.state_at(page.closes_at + dt.timedelta(days=1)) == ConsultationState.CLOSED
+    assert page.state_at(page.closes_at + dt.timedelta(days=6)) == ConsultationState.FEEDBACK
+
+
+def test_queryset_states(index):
+    now = timezone.now()
+    open_ = make_consultation(index, title="open")
+    soon = make_consultation(index, title="closing soon", opens=now - dt.timedelta(days=28))
+    upcoming = make_consultation(index, title="upcoming", opens=now + dt.timedelta(days=1))
+    closed = make_consultation(index, title="closed", opens=now - dt.timedelta(days=40))
+    qs = ConsultationPage.objects.all()
+    assert set(qs.open()) == {open_, soon}
+    assert set(qs.upcoming()) == {upcoming}
+    assert set(qs.closed()) == {closed}
+    assert set(qs.awaiting_feedback()) == {closed}
+    assert set(qs.closing_within(3)) == {soon}
+
+
+@override_settings(GOVOPEN_FEEDBACK_WORKING_DAYS=5)
+def test_feedback_overdue_counts_working_days(index):
+    now = timezone.now()
+    old = make_consultation(index, title="long closed", opens=now - dt.timedelta(days=60))
+    make_consultation(index, title="just closed", opens=now - dt.timedelta(days=31))
+    overdue = ConsultationPage.objects.feedback_overdue()
+    assert [p.pk for p in overdue] == [old.pk]
+    assert overdue[0].feedback_due < timezone.localdate()
+
+
+def test_closing_instant_is_shown_exactly(index, client):
+    page = make_consultation(
+        index, opens=dt.datetime(2026, 11, 20, 9, tzinfo=SH), closes=dt.datetime(2026, 12, 25, 0, tzinfo=SH)
+    )
+    html = client.get(page.url).content.decode()
+    assert "2026-12-24 24:00" in html
+    assert "北京时间" in html
+
+
+def test_upcoming_consultation_shows_draft_and_dates_but_no_form(index, client):
+    page = make_consultation(index, opens=timezone.now() + dt.timedelta(days=3))
+    html = client.get(page.url).content.decode()
+    assert "第一条的内容" in html
+    assert page.opens_label() in html
+    assert 'name="body"' not in html
+
+
+def test_open_consultation_offers_a_form_and_section_links(index, client):
+    page = make_consultation(index)
+    html = client.get(page.url).content.decode()
+    assert 'name="body"' in html and 'name="captcha_1"' in html and 'name="csrfmiddlewaretoken"' in html
+    section = page.sections()[1]
+    assert f'href="?section={section["id"]}#comment-form"' in html
+    html = client.get(page.url, {"section": section["id"]}).content.decode()
+    assert f'<option value="{section["id"]}" selected>' in html
+
+
+def test_changing_dates_needs_a_reason_and_is_published_as_a_notice(index, client):
+    page = make_consultation(index)
+    assert [r.kind for r in page.window_records.all()] == [ConsultationWindowRecord.Kind.INITIAL]
+    old_close = page.closes_label()
+    page.closes_at += dt.timedelta(days=10)
+    with pytest.raises(ValidationError) as exc:
+        page.save_revision()
+    assert "date_change_reason" in exc.value.message_dict
+    page.date_change_reason = "应社会各界要求延长征求意见期"
+    page.save_revision().publish()
+    page.refresh_from_db()
+    records = list(page.window_records.all())
+    assert [r.kind for r in records] == ["initial", "extended"]
+    html = client.get(page.url).content.decode()
+    assert "延长" in html and old_close in html and page.closes_label() in html
+    assert "应社会各界要求延长征求意见期" in html
+    # Saving a draft with other dates records nothing until it is published.
+    page.closes_at += dt.timedelta(days=1)
+    page.date_change_reason = "再次延长"
+    page.save_revision()
+    assert page.window_records.count() == 2
+
+
+def test_reopening_a_closed_consultation_is_recorded_as_such(index):
+    now = timezone.now()
+    page = make_consultation(index, opens=now - dt.timedelta(days=40))
+    page.closes_at = now + dt.timedelta(days=5)
+    page.date_change_reason = "重新开放征求意见"
+    page.save_revision().publish()
+    assert page.window_records.last().kind == ConsultationWindowRecord.Kind.REOPENED
+    assert page.window_records.last().previous_closes_at is not None
+
+
+def test_shortening_an_open_window_needs_both_reasons(index):
+    page = make_consultation(index, days=40)
+    page.closes_at -= dt.timedelta(days=20)
+    with pytest.raises(ValidationError) as exc:
+        page.save_revision()
+    assert {"date_change_reason", "shortening_reason"} <= set(exc.value.message_dict)
+
+
+def test_listing_puts_open_first_with_days_left_in_flat_queries(index, client):
+    now = timezone.now()
+    make_consultation(index, title="已结束的意见稿", opens=now - dt.timedelta(days=50))
+    make_consultation(index, title="即将开始的意见稿", opens=now + dt.timedelta(days=2))
+    make_consultation(index, title="正在征求的意见稿", opens=now - dt.timedelta(days=25, hours=1))
+    html = client.get(index.url).content.decode()
+    positions = [html.index(t) for t in ("正在征求的意见稿", "即将开始的意见稿", "已结束的意见稿")]
+    assert positions == sorted(positions)
+    assert "还剩 5 天" in html
+
+    few = count_queries(lambda: client.get(index.url))
+    for i in range(6):
+        make_consultation(index, title=f"更多{i}", opens=now - dt.timedelta(days=i))
+    assert count_queries(lambda: client.get(index.url)) == few
+
+
+def test_final_document_and_consultation_link_both_ways(index, platform, client):
+    now = timezone.now()
+    page = make_consultation(index, opens=now - dt.timedelta(days=60))
+    library = make_library(platform.active)
+    doc = make_document(library, "泉教规〔2026〕1号", written=timezone.localdate(), consultation_page=page)
+    html = client.get(page.url).content.decode()
+    assert doc.title in html and "泉教规〔2026〕1号" in html
+    doc_html = client.get(doc.url).content.decode()
+    assert page.title in doc_html
