@@ -67,8 +67,8 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(
         label=_("Your comment"),
-        required=False,
         strip=False,
+        error_messages={"required": _("Please write something: the text is empty.")},
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     display_name = forms.CharField(

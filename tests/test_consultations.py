@@ -177,3 +177,8 @@ def test_final_document_and_consultation_link_both_ways(index, platform, client)
     assert doc.title in html and "泉教规〔2026〕1号" in html
     doc_html = client.get(doc.url).content.decode()
     assert page.title in doc_html
+
+
+def test_disclosure_index_links_the_consultation_list(index, platform, client):
+    html = client.get(platform.index.url).content.decode()
+    assert f'href="{index.url}"' in html and index.title in html

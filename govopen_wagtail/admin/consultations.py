@@ -97,7 +97,7 @@ class ConsultationCommentAdmin(ModelAdmin):
     menu_label = _("Consultation comments")
     menu_icon = "comment"
     list_display = (
-        "select_box", "receipt_number", "consultation", "excerpt", "commenter_category",
+        "select_box", "receipt_number", "comment_text", "consultation_title", "commenter_category",
         "channel", "received_at", "status", "held_words", "group",
     )
     list_filter = ("status", "channel", "commenter_category", "consultation")
@@ -133,6 +133,18 @@ class ConsultationCommentAdmin(ModelAdmin):
         )
 
     select_box.short_description = ""
+
+    def comment_text(self, obj):
+        # A readable column: the list has many narrow ones beside it.
+        return format_html('<span style="display:block;min-width:16em">{}</span>', obj.excerpt())
+
+    comment_text.short_description = _("comment")
+
+    def consultation_title(self, obj):
+        title = obj.consultation.title
+        return title if len(title) <= 24 else title[:24] + "…"
+
+    consultation_title.short_description = _("consultation")
 
 
 class GroupEditView(EditView):
@@ -175,7 +187,7 @@ class CommentGroupAdmin(ModelAdmin):
     def comment_count(self, obj):
         return obj.n
 
-    comment_count.short_description = _("comments")
+    comment_count.short_description = _("number of comments")
 
 
 @require_POST

@@ -409,15 +409,6 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
 
     # Reading -------------------------------------------------------------
 
-    def metadata_rows(self) -> list[tuple[str, str]]:
-        rows = super().metadata_rows()
-        rows += [
-            (gettext("Responsible unit"), self.responsible_unit),
-            (gettext("Opens"), self.opens_label() + " " + gettext("(Beijing time)")),
-            (gettext("Closes"), self.closes_label() + " " + gettext("(Beijing time)")),
-        ]
-        return rows
-
     def comment_form_class(self):
         from ..forms import CommentForm
 

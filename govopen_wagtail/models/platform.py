@@ -201,17 +201,21 @@ class DisclosureIndexPage(DisclosurePage):
         return allowed
 
     def columns(self) -> list[dict]:
-        """The four standard columns in their fixed order, then applications.
+        """The four standard columns in their fixed order, then applications,
+        then any other sections placed here (consultations, a library …).
 
         Each entry has ``key``, ``label`` and ``page`` (``None`` while the
         column has not been set up).
         """
         children = self.get_children().live().public().specific()
         by_column: dict[str, Page] = {}
+        others: list[Page] = []
         for child in children:
             key = getattr(child, "get_disclosure_column", lambda: None)()
             if key and key not in by_column:
                 by_column[key] = child
+            elif not key:
+                others.append(child)
         labels = column_labels()
         entries = [{"key": k, "label": labels[k], "page": by_column.get(k)} for k in STANDARD_COLUMNS]
         entries.append(
@@ -222,6 +226,7 @@ class DisclosureIndexPage(DisclosurePage):
                 "anchor_page": by_column.get("guide"),
             }
         )
+        entries += [{"key": "section", "label": child.title, "page": child} for child in others]
         return entries
 
     def recent_items(self, limit: int | None = None):

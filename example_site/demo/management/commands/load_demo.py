@@ -216,6 +216,100 @@ BUREAU_ITEMS = {
 }
 
 
+def midnight_after(start: dt.datetime, days: int) -> dt.datetime:
+    """24:00 on the ``days``-th day after ``start`` (as notices write it)."""
+    day = timezone.localtime(start).date() + dt.timedelta(days=days + 1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
+
+
+def days_ago_at_nine(days: int):
+    return lambda now: timezone.make_aware(
+        dt.datetime.combine(timezone.localdate(now) - dt.timedelta(days=days), dt.time(9))
+    )
+
+
+CAMPAIGN_TEXT = "建议公布各学校服务区划定的具体街道和门牌号范围，并在招生前一个月公示，便于家长提前了解。"
+
+#: (comment, section, channel, shown name, commenter, status[, (disposition, reason)])
+CONSULTATIONS = {
+    "enrolment": dict(
+        title="关于公开征求《泉州市义务教育招生入学管理办法（征求意见稿）》意见的公告",
+        summary="明确免试就近入学、服务区划定、随迁子女入学和特殊群体保障，现向社会公开征求意见。",
+        opens=lambda now: at(2026, 3, 20, 9),
+        closes=lambda opens: midnight_after(opens, 30),
+        extend=(7, "应部分家长和学校要求，为便于充分反映意见，征求意见截止时间延长7日。"),
+        unit="泉州市教育局基础教育科",
+        contact="王老师",
+        basis="《中华人民共和国义务教育法》《福建省实施〈中华人民共和国义务教育法〉办法》。",
+        explanation=["一、起草背景：落实免试就近入学要求，回应群众对入学公平的关切。",
+                     "二、主要内容：服务区划定与公示、随迁子女入学条件、特殊群体保障、招生监督。"],
+        sections=[
+            ("第一章 总则", "第一条 为规范义务教育招生入学工作，保障适龄儿童少年平等接受义务教育的权利，制定本办法。"),
+            ("第二章 服务区划定", "第五条 县（市、区）教育行政部门按照学校规模和适龄人口分布划定服务区，并向社会公布。"),
+            ("第三章 随迁子女入学", "第九条 随迁子女凭居住证和监护人就业证明，在居住地申请入学。"),
+            ("第四章 附则", "第二十条 本办法自2026年6月1日起施行，有效期5年。"),
+        ],
+        comments=[
+            (CAMPAIGN_TEXT, "第二章 服务区划定", "online", "", "individual", "publish",
+             ("adopted", "")),
+            (CAMPAIGN_TEXT.replace("建议", "强烈建议"), "第二章 服务区划定", "online", "一位家长", "individual", "publish"),
+            (CAMPAIGN_TEXT + "谢谢！", "第二章 服务区划定", "email", "", "individual", "publish"),
+            ("随迁子女入学材料较多，建议取消就业证明，只凭居住证即可申请，联系电话13905951234。", "第三章 随迁子女入学",
+             "online", "张女士", "individual", "publish",
+             ("partly", "就业证明改为可由社保缴纳记录代替；居住证仍为必要材料，以核实实际居住。")),
+            ("建议允许按房产证跨服务区择校。", "第二章 服务区划定", "letter", "", "individual", "publish",
+             ("not_adopted", "义务教育实行免试就近入学，跨服务区择校不符合上位法规定。")),
+            ("建议同时规范民办学校收费。", "", "online", "某民办学校", "organisation", "publish",
+             ("out_of_scope", "民办学校收费由《泉州市民办学校收费管理办法》规范，已转相关科室研究。")),
+            ("低价代办入学名额，请加微信。", "", "online", "", "other", "spam"),
+        ],
+        feedback=["本次征求意见共收到有效意见6条（其中3条内容相同或相似，合并答复），"
+                  "采纳1组，部分采纳1条，不予采纳1条，1条不属于本次征求意见范围。",
+                  "根据意见，办法第五条增加服务区划定结果在招生前一个月公示的要求；第九条允许以社保缴纳记录代替就业证明。"],
+    ),
+    "after-school": dict(
+        title="关于公开征求《泉州市中小学课后服务管理办法（修订征求意见稿）》意见的公告",
+        summary="拟调整课后服务时间、内容和收费标准，完善教师参与课后服务的激励机制。",
+        opens=days_ago_at_nine(5),
+        closes=lambda opens: midnight_after(opens, 30),
+        unit="泉州市教育局基础教育科",
+        contact="李老师",
+        basis="教育部办公厅《关于做好中小学生课后服务工作的指导意见》。",
+        explanation=["现行《泉州市中小学课后服务工作实施意见》（泉教规〔2021〕1号）实施以来，"
+                     "课后服务覆盖率显著提高，但也存在时间安排不灵活、内容单一等问题，需要修订。"],
+        sections=[
+            ("第一条 服务时间", "课后服务结束时间原则上不早于当地正常下班时间；确有需要的，可延长至18:30。"),
+            ("第二条 服务内容", "以指导学生完成作业、开展文体科普活动为主，不得讲授新课。"),
+            ("第三条 收费标准", "课后服务费按照成本补偿、非营利原则确定，每生每学期不超过300元。"),
+            ("第四条 教师激励", "教师参与课后服务的情况作为绩效考核、评优评先的重要参考。"),
+        ],
+        comments=[
+            ("建议低年级也能延长到18:30，双职工家庭接孩子很难。", "第一条 服务时间", "online", "李先生", "individual", "publish"),
+            ("希望增加体育和艺术类活动，不要只是写作业。", "第二条 服务内容", "online", "", "individual", "publish"),
+            ("家庭经济困难学生的课后服务费应当减免。", "第三条 收费标准", "online", "一位家长", "individual", "publish"),
+            ("建议明确课后服务补助的发放标准和时间。", "第四条 教师激励", "online", "某小学教师", "individual", "publish"),
+            ("建议第三条写明收费公示的方式。", "第三条 收费标准", "online", "", "individual", "pending"),
+        ],
+    ),
+    "calendar": dict(
+        title="关于公开征求《泉州市2027年春季学期中小学校历（征求意见稿）》意见的公告",
+        summary="拟定2027年春季学期开学、放假和考试时间安排。",
+        opens=days_ago_at_nine(3),
+        closes=lambda opens: midnight_after(opens, 15),
+        shortening_reason="校历须在寒假前公布以便学校和家庭安排，征求意见期限缩短为15日。",
+        unit="泉州市教育局基础教育科",
+        contact="陈老师",
+        basis="《福建省教育厅关于中小学校历的指导意见》。",
+        explanation=["校历安排兼顾法定节假日和全省统一考试时间。"],
+        sections=[
+            ("一、开学时间", "2027年2月22日学生报到，2月23日正式上课。"),
+            ("二、假期安排", "清明节、劳动节、端午节按国家规定放假；暑假自2027年7月10日开始。"),
+        ],
+        comments=[],
+    ),
+}
+
+
 class Command(BaseCommand):
     help = "Load demo content: an education bureau and a school, each with a disclosure column."
 
@@ -341,7 +435,8 @@ class Command(BaseCommand):
             ),
             at(2019, 5, 15),
         )
-        self.build_library(active)
+        consultations = self.build_consultations(index)
+        self.build_library(active, final_for=consultations)
         for n, (category, items) in enumerate(BUREAU_ITEMS.items(), start=1):
             column = publish(
                 active,
@@ -391,7 +486,84 @@ class Command(BaseCommand):
         )
         return home
 
-    def build_library(self, parent: Page) -> Page:
+    def build_consultations(self, parent: Page) -> dict[str, Page]:
+        """One open (with comments), one closed with its feedback, one with a
+        shortened window; see ``CONSULTATIONS`` for the texts."""
+        from govopen_wagtail.models import ConsultationIndexPage, ConsultationPage, ConsultationWindowRecord
+        from govopen_wagtail.services.comments import CommentInput, moderate, submit_comment
+
+        listing = publish(
+            parent,
+            ConsultationIndexPage(
+                title="意见征集",
+                slug="yjzj",
+                intro=p("重大行政决策和规范性文件草案在此公开征求意见，征求意见期限一般不少于30日。"
+                        "意见经审核后公开，采纳情况在征求意见结束后发布。"),
+            ),
+            at(2019, 5, 15),
+        )
+        now = timezone.now()
+        made: dict[str, Page] = {}
+        for key, spec in CONSULTATIONS.items():
+            opens = spec["opens"](now)
+            page = ConsultationPage(
+                title=spec["title"],
+                slug=f"zqyj-{key}",
+                summary=spec["summary"],
+                draft=[("section", {"heading": h, "text": p(t)}) for h, t in spec["sections"]],
+                explanation=p(*spec["explanation"]),
+                basis=p(spec["basis"]),
+                responsible_unit=spec["unit"],
+                contact_name=spec["contact"],
+                contact_phone="0595-22180000",
+                opens_at=opens,
+                closes_at=spec["closes"](opens),
+                shortening_reason=spec.get("shortening_reason", ""),
+                comment_email="yjzj@qzedu.example.cn",
+                postal_address="福建省泉州市丰泽区东海街道行政中心 泉州市教育局政策法规科（信封注明“意见征集”），邮编362000",
+            )
+            page = publish(listing, page, opens)
+            page = ConsultationPage.objects.get(pk=page.pk)
+            if "extend" in spec:
+                days, reason = spec["extend"]
+                page.closes_at += dt.timedelta(days=days)
+                page.date_change_reason = reason
+                page.save_revision().publish()
+                page = ConsultationPage.objects.get(pk=page.pk)
+                # The notice was dated when it was made, before the first deadline.
+                ConsultationWindowRecord.objects.filter(consultation=page, kind="extended").update(
+                    recorded_at=page.closes_at - dt.timedelta(days=days + 2)
+                )
+            sections = {s["label"]: s["id"] for s in page.sections()}
+            for n, comment in enumerate(spec["comments"]):
+                body, section, channel, name, category, status = comment[:6]
+                received = min(opens + dt.timedelta(hours=5 + n * 7), now - dt.timedelta(minutes=n + 1))
+                saved, _ = submit_comment(
+                    page.pk,
+                    CommentInput(
+                        body=body, section_id=sections.get(section, ""), display_name=name,
+                        commenter_category=category, channel=channel, received_at=received,
+                        postmark_date=timezone.localdate(received) if channel == "letter" else None,
+                        status="pending",
+                    ),
+                    trusted=True,
+                )
+                if status != "pending":
+                    moderate([saved.pk], status, None, reason="含与本次征求意见无关的广告内容" if status == "rejected" else "")
+                if len(comment) > 6:
+                    disposition, reason = comment[6]
+                    group = saved.group
+                    group.disposition, group.reason = disposition, reason
+                    group.full_clean()
+                    group.save()
+            if "feedback" in spec:
+                page.feedback_summary = p(*spec["feedback"])
+                page.feedback_date = timezone.localdate(page.closes_at) + dt.timedelta(days=18)
+                page.save_revision().publish()
+            made[key] = ConsultationPage.objects.get(pk=page.pk)
+        return made
+
+    def build_library(self, parent: Page, final_for: dict[str, Page] | None = None) -> Page:
         library = publish(
             parent,
             NormativeDocumentIndexPage(
@@ -411,8 +583,11 @@ class Command(BaseCommand):
         finance_cat = SubjectCategory.objects.get_or_create(name="财政、金融、审计", defaults={"sort_order": 4})[0]
         made: dict[str, NormativeDocumentPage] = {}
 
+        consultations = final_for or {}
+
         def doc(key, number, title, written, *, published=None, effective=None, end=None,
                 issuers=(bureau,), category=education, effects=(), summary="", body=""):
+            consultation = consultations.get("enrolment") if key == "2026-3" else None
             published = published or written
             page = NormativeDocumentPage(
                 title=title,
@@ -425,7 +600,10 @@ class Command(BaseCommand):
                 category=category,
                 summary=summary,
                 body=body or p(summary or title),
-                no_consultation_reason="" if effects else "不涉及公众切身利益，经合法性审查无需公开征求意见。",
+                no_consultation_reason=(
+                    "" if effects or consultation else "不涉及公众切身利益，经合法性审查无需公开征求意见。"
+                ),
+                consultation_page=consultation,
             )
             page.effects = [DocumentEffect(target=made[t], kind=k, note=n) for t, k, n in effects]
             page.issuers = list(issuers)  # saved with the page and its revision
