@@ -135,12 +135,14 @@ def test_same_form_sent_twice_gives_one_comment_and_the_same_receipt(client, pag
     html = client.get(page.url).content.decode()
     data = {"body": "只应保存一次", "commenter_category": "individual", **form_fields(html)}
     first = client.post(comment_url(page), data)
-    # The browser resends the same form (double tap, retry after a timeout);
-    # the captcha is single-use, so a resend carries the old answer.
+    # The browser resends the same form (double tap, retry after a timeout):
+    # the captcha answer is used up, yet the writer gets the same receipt.
+    second = client.post(comment_url(page), data)
     comment = ConsultationComment.objects.get()
+    assert first["Location"].endswith(f"/receipt/{comment.receipt_number}/")
+    assert second.status_code == 302 and second["Location"] == first["Location"]
     again, created = service.submit_comment(page.pk, comment_input("只应保存一次"), token=comment.submission_token)
     assert not created and again.pk == comment.pk
-    assert first["Location"].endswith(f"/receipt/{comment.receipt_number}/")
     assert ConsultationComment.objects.count() == 1
 
 

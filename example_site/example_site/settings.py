@@ -97,6 +97,13 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+# Per-form rate limits as JSON, e.g. '{"comment": "100000/h"}' for a load test
+# where every request comes from one address.
+if os.environ.get("GOVOPEN_RATE_LIMITS"):
+    import json
+
+    GOVOPEN_RATE_LIMITS = json.loads(os.environ["GOVOPEN_RATE_LIMITS"])
+
 # Chinese by default; English through the language switcher (set_language).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext
 
 from .. import ratelimit
+from ..forms import read_token
 from ..models.consultations import ConsultationComment, ConsultationState
 from ..services import comments as service
 
@@ -20,6 +21,13 @@ def _render(page, request, status: int, **context):
 def submit_comment_view(page, request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    # A form sent again (double tap, retry after a timeout) is answered with
+    # the first receipt, before the single-use captcha would refuse it.
+    nonce = read_token(request.POST.get("token", ""), page.pk)
+    if nonce:
+        earlier = ConsultationComment.objects.filter(consultation=page, submission_token=nonce).first()
+        if earlier is not None:
+            return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[earlier.receipt_number]))
     form = page.comment_form_class()(request.POST, consultation=page)
     limit = ratelimit.check_request(request, "comment")
     if not limit.allowed:
