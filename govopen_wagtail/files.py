@@ -128,3 +128,27 @@ def check_file(name: str, data: bytes, *, allowed: frozenset[str] | set[str], ma
             "mismatch",
         )
     return CheckedFile(name=name, kind=actual, size=size)
+
+
+def stored_file_problems(checks) -> list[tuple[str, str]]:
+    """Check Wagtail documents already chosen on a page.
+
+    ``checks`` is an iterable of ``(field, document or None, allowed kinds)``;
+    returns ``(field, message)`` for each file that would be refused.
+    """
+    from .conf import govopen_settings
+
+    limit = govopen_settings.MAX_UPLOAD_MB * 1024 * 1024
+    problems = []
+    for field, document, allowed in checks:
+        if document is None:
+            continue
+        try:
+            with document.open_file() as handle:
+                data = handle.read(limit + 1)
+            check_file(document.filename, data, allowed=frozenset(allowed), max_bytes=limit)
+        except FileRejected as exc:
+            problems.append((field, exc.message))
+        except OSError:
+            problems.append((field, _("The file “%(name)s” cannot be read.") % {"name": document.filename}))
+    return problems

@@ -182,3 +182,39 @@ def test_final_document_and_consultation_link_both_ways(index, platform, client)
 def test_disclosure_index_links_the_consultation_list(index, platform, client):
     html = client.get(platform.index.url).content.decode()
     assert f'href="{index.url}"' in html and index.title in html
+
+
+def test_attachments_are_checked_like_document_files(index):
+    from tests.test_document_files import upload
+
+    from govopen_wagtail.models import ConsultationAttachment
+
+    page = make_consultation(index)
+    page.attachments = [ConsultationAttachment(document=upload("draft.docm", b"PK\x03\x04macro"))]
+    with pytest.raises(ValidationError) as exc:
+        page.save_revision()
+    assert "draft.docm" in " ".join(exc.value.messages)
+
+
+def test_offline_only_consultation_has_no_form(index, client):
+    from govopen_wagtail.services import comments as service
+    from tests.factories import comment_input
+
+    page = make_consultation(index, accept_online=False, comment_email="yj@example.cn")
+    html = client.get(page.url).content.decode()
+    assert 'name="body"' not in html and "yj@example.cn" in html
+    with pytest.raises(service.CommentRefused) as exc:
+        service.submit_comment(page.pk, comment_input())
+    assert exc.value.code == "offline"
+
+
+def test_editors_can_create_and_edit_consultations_in_the_admin(index, admin_client_for):
+    from django.urls import reverse
+
+    client, _ = admin_client_for()
+    add = reverse("wagtailadmin_pages:add", args=["govopen_wagtail", "consultationpage", index.pk])
+    html = client.get(add).content.decode()
+    for tab in ("征求意见稿", "期限", "采纳情况"):
+        assert tab in html
+    page = make_consultation(index)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200

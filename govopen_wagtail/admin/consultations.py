@@ -68,20 +68,7 @@ class StaffCommentCreateView(CreateView):
         data = form.cleaned_data
         try:
             comment, _created = service.submit_comment(
-                data["consultation"].pk,
-                service.CommentInput(
-                    body=data["body"],
-                    display_name=data["display_name"],
-                    commenter_category=data["commenter_category"],
-                    contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"],
-                    notify=data["notify"],
-                    channel=data["channel"],
-                    received_at=data["received_at"],
-                    postmark_date=data["postmark_date"],
-                    status=data["status"],
-                ),
-                entered_by=self.request.user,
+                data["consultation"].pk, service.CommentInput.from_form(data), entered_by=self.request.user
             )
         except service.CommentRefused as exc:
             form.add_error(None, exc.message)

@@ -3,7 +3,7 @@ index-number ledger (read only)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.options import ModelAdmin
 
 from ..models import HolidayOverride, HolidayYear, IndexNumberRecord
 

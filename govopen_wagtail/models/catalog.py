@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models

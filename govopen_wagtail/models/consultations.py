@@ -29,14 +29,14 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, PageManager
+from wagtail.models import PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .. import consultation_rules, privacy
 from ..conf import govopen_settings
 from ..validators import phone_validator
-from .mixins import IndexNumberMixin
+from .mixins import AttachmentBase, IndexNumberMixin
 from .platform import DisclosurePage
 
 
@@ -259,6 +259,7 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
             ObjectList(window_panels, heading=_("Window")),
             ObjectList(feedback_panels, heading=_("Feedback")),
             ObjectList(DisclosurePage.promote_panels, heading=_("Promote")),
+            ObjectList(DisclosurePage.settings_panels, heading=_("Settings"), classname="settings"),
         ]
     )
 
@@ -336,6 +337,12 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
                     _("The dates of a published consultation changed: give the reason. "
                       "It is published with the old and new dates.")
                 )
+        from ..files import ATTACHMENT_KINDS, stored_file_problems
+
+        for field, message in stored_file_problems(
+            ("__all__", a.document, ATTACHMENT_KINDS) for a in self.attachments.all()
+        ):
+            errors.setdefault(field, []).append(message)
         if self.feedback_date:
             errors_for_feedback = self.feedback_problems()
             if errors_for_feedback:
@@ -460,14 +467,8 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         return feedback_view(self, request)
 
 
-class ConsultationAttachment(Orderable):
+class ConsultationAttachment(AttachmentBase):
     page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
-    )
-    title = models.CharField(_("title"), max_length=255, blank=True)
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
 
 
 class ConsultationWindowRecord(models.Model):

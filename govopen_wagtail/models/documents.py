@@ -36,7 +36,7 @@ from wagtail.search import index
 from .. import calendar, docnumber
 from ..conf import govopen_settings
 from ..validators import document_number_validator
-from .mixins import IndexNumberMixin
+from .mixins import AttachmentBase, IndexNumberMixin
 from .platform import DisclosurePage
 
 
@@ -569,26 +569,12 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
             raise ValidationError(errors)
 
     def _file_errors(self) -> list[tuple[str, str]]:
-        from ..files import ATTACHMENT_KINDS, FileRejected, check_file
+        from ..files import ATTACHMENT_KINDS, stored_file_problems
 
-        limit = govopen_settings.MAX_UPLOAD_MB * 1024 * 1024
-        checks = [
-            ("uploaded_docx", self.uploaded_docx, {"docx"}),
-            ("uploaded_pdf", self.uploaded_pdf, {"pdf"}),
-        ] + [("__all__", a.document, ATTACHMENT_KINDS) for a in self.attachments.all()]
-        problems = []
-        for field, document, allowed in checks:
-            if document is None:
-                continue
-            try:
-                with document.open_file() as handle:
-                    data = handle.read(limit + 1)
-                check_file(document.filename, data, allowed=frozenset(allowed), max_bytes=limit)
-            except FileRejected as exc:
-                problems.append((field, exc.message))
-            except OSError:
-                problems.append((field, gettext("The file “%(name)s” cannot be read.") % {"name": document.filename}))
-        return problems
+        return stored_file_problems(
+            [("uploaded_docx", self.uploaded_docx, {"docx"}), ("uploaded_pdf", self.uploaded_pdf, {"pdf"})]
+            + [("__all__", a.document, ATTACHMENT_KINDS) for a in self.attachments.all()]
+        )
 
     def _effect_errors(self) -> list[str]:
         messages = []
@@ -953,14 +939,8 @@ class DocumentChangeNote(models.Model):
         verbose_name_plural = _("change notes")
 
 
-class DocumentAttachment(Orderable):
+class DocumentAttachment(AttachmentBase):
     page = ParentalKey(NormativeDocumentPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
-    )
-    title = models.CharField(_("title"), max_length=255, blank=True)
-
-    panels = [FieldPanel("document"), FieldPanel("title")]
 
 
 class PublishedFileQuerySet(models.QuerySet):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models, transaction
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from wagtail.models import Site
@@ -78,3 +80,17 @@ class IndexNumberMixin(models.Model):
         obj = super().with_content_json(content)
         obj.index_number = self.index_number
         return obj
+
+
+class AttachmentBase(Orderable):
+    """A file attached to a page (add ``page = ParentalKey(...)``)."""
+
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("file"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        abstract = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,6 +60,12 @@ class CommentInput:
     received_at: dt.datetime | None = None
     postmark_date: dt.date | None = None
     status: str | None = None
+
+    @classmethod
+    def from_form(cls, cleaned_data: dict, **values) -> "CommentInput":
+        """From a form's ``cleaned_data``: the fields this class has."""
+        names = {f.name for f in dataclass_fields(cls)}
+        return cls(**{k: v for k, v in {**cleaned_data, **values}.items() if k in names})
 
 
 def _now() -> dt.datetime:
@@ -154,89 +160,8 @@ def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int
     return CommentGroup.objects.get(pk=best_group) if best_group else None
 
 
-def _submit(
-    consultation_id: int,
-    data: CommentInput,
-    *,
-    token: str | None = None,
-    client: str = "",
-    entered_by=None,
-    trusted: bool = False,
-) -> tuple[ConsultationComment, bool]:
-    body = textcheck.normalise_newlines(data.body).strip()
-    fingerprint = textcheck.fingerprint(body)
-    grams = textcheck.shingles(body)
-    bands = textcheck.minhash_bands(grams)
-    words = sensitive_words()
-    held = words.matches(body + "\n" + data.display_name) if words else []
-
-    if token:
-        existing = ConsultationComment.objects.filter(submission_token=token).first()
-        if existing is not None:
-            return existing, False
-
-    with transaction.atomic():
-        page = ConsultationPage.objects.filter(pk=consultation_id).first()
-        if page is None:
-            raise CommentRefused("not_live", _("This consultation does not exist."))
-        now = _now()
-        received_at = _check_window(page, data, now, trusted)
-        section_label = ""
-        if data.section_id:
-            section_label = page.section_label(data.section_id)
-            if not section_label:
-                raise CommentRefused("section", _("The section you refer to is not part of this draft."))
-        if data.status:
-            status = data.status
-        elif held or govopen_settings.COMMENT_MODERATION:
-            status = Status.PENDING
-        else:
-            status = Status.PUBLISHED
-        if held and status == Status.PUBLISHED:
-            status = Status.PENDING
-        group = _find_group(page.pk, fingerprint, grams, bands)
-        if group is None:
-            group = CommentGroup.objects.create(consultation=page)
-        fields = dict(
-            consultation=page,
-            channel=data.channel,
-            received_at=received_at,
-            postmark_date=data.postmark_date,
-            section_id=data.section_id,
-            section_label=section_label,
-            body=body,
-            display_name=data.display_name.strip(),
-            commenter_category=data.commenter_category,
-            contact_email=data.contact_email.strip(),
-            contact_phone=data.contact_phone.strip(),
-            notify=bool(data.notify and data.contact_email),
-            status=status,
-            held_words="、".join(held)[:500],
-            group=group,
-            fingerprint=fingerprint,
-            band0=bands[0], band1=bands[1], band2=bands[2], band3=bands[3],
-            submission_token=token or None,
-            client_hash=client_hash(client) if client else "",
-            entered_by=entered_by,
-        )
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    comment = ConsultationComment.objects.create(receipt_number=new_receipt_number(now), **fields)
-                break
-            except IntegrityError:
-                if token and ConsultationComment.objects.filter(submission_token=token).exists():
-                    # The same form, sent twice at once: the other request won.
-                    raise _Duplicate() from None
-        else:  # pragma: no cover - six random characters collided five times
-            raise CommentRefused("busy", _("The comment could not be saved. Please send it again."))
-    if status == Status.PUBLISHED:
-        notify_published([comment.pk])
-    return comment, True
-
-
 class _Duplicate(Exception):
-    pass
+    """The same form was saved by a request racing this one."""
 
 
 def submit_comment(
@@ -256,10 +181,75 @@ def submit_comment(
     from an earlier system) keeps ``data.received_at`` for online comments
     too; it is still checked against the window.
     """
+    body = textcheck.normalise_newlines(data.body).strip()
+    grams = textcheck.shingles(body)
+    words = sensitive_words()
+    fields = dict(
+        channel=data.channel,
+        postmark_date=data.postmark_date,
+        section_id=data.section_id,
+        body=body,
+        display_name=data.display_name.strip(),
+        commenter_category=data.commenter_category,
+        contact_email=data.contact_email.strip(),
+        contact_phone=data.contact_phone.strip(),
+        notify=bool(data.notify and data.contact_email),
+        held_words="、".join(words.matches(body + "\n" + data.display_name) if words else [])[:500],
+        fingerprint=textcheck.fingerprint(body),
+        submission_token=token or None,
+        client_hash=client_hash(client) if client else "",
+        entered_by=entered_by,
+    )
+    fields.update(zip(("band0", "band1", "band2", "band3"), textcheck.minhash_bands(grams)))
+    if token:
+        existing = ConsultationComment.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
     try:
-        return _submit(consultation_id, data, token=token, client=client, entered_by=entered_by, trusted=trusted)
+        comment = _save(consultation_id, data, fields, grams, trusted)
     except _Duplicate:
         return ConsultationComment.objects.get(submission_token=token), False
+    if comment.status == Status.PUBLISHED:
+        notify_published([comment.pk])
+    return comment, True
+
+
+@transaction.atomic
+def _save(consultation_id: int, data: CommentInput, fields: dict, grams: set[str], trusted: bool) -> ConsultationComment:
+    page = ConsultationPage.objects.filter(pk=consultation_id).first()
+    if page is None:
+        raise CommentRefused("not_live", _("This consultation does not exist."))
+    now = _now()
+    fields["received_at"] = _check_window(page, data, now, trusted)
+    if data.section_id:
+        fields["section_label"] = page.section_label(data.section_id)
+        if not fields["section_label"]:
+            raise CommentRefused("section", _("The section you refer to is not part of this draft."))
+    held = bool(fields["held_words"])
+    if data.status and not (held and data.status == Status.PUBLISHED):
+        fields["status"] = data.status
+    elif held or govopen_settings.COMMENT_MODERATION:
+        fields["status"] = Status.PENDING
+    else:
+        fields["status"] = Status.PUBLISHED
+    bands = [fields[f"band{i}"] for i in range(4)]
+    fields["group"] = _find_group(page.pk, fields["fingerprint"], grams, bands) or CommentGroup.objects.create(
+        consultation=page
+    )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return ConsultationComment.objects.create(
+                    consultation=page, receipt_number=new_receipt_number(now), **fields
+                )
+        except IntegrityError:
+            if fields["submission_token"] and ConsultationComment.objects.filter(
+                submission_token=fields["submission_token"]
+            ).exists():
+                # The same form, sent twice at once: the other request won.
+                raise _Duplicate() from None
+    # Six random characters collided five times in a row.
+    raise CommentRefused("busy", _("The comment could not be saved. Please send it again."))
 
 
 # Moderation -------------------------------------------------------------

@@ -49,15 +49,7 @@ def submit_comment_view(page, request):
     try:
         comment, _created = service.submit_comment(
             page.pk,
-            service.CommentInput(
-                body=data["body"],
-                section_id=data["section"],
-                display_name=data["display_name"],
-                commenter_category=data["commenter_category"],
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-                notify=data["notify"],
-            ),
+            service.CommentInput.from_form(data, section_id=data["section"]),
             token=data["token"],
             client=ratelimit.client_ip(request),
         )

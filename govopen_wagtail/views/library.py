@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from ..models.documents import NormativeDocumentPage, SubjectCategory, Validity, ValidityEvent, parse_as_of
+from ..models.documents import SubjectCategory, Validity, ValidityEvent, parse_as_of
 from ..services import exports
 
 CONTENT_TYPES = {
