@@ -31,7 +31,11 @@ def slug(prefix: str = "p") -> str:
 
 def make_site(hostname: str = "localhost", port: int = 80, *, default: bool = True,
               credit_code: str = BUREAU_CODE, **profile) -> Site:
-    root = Page.get_first_root_node()
+    # Transactional tests (live server, concurrency) run after a flush that
+    # removed the root page Wagtail's migrations made: recreate it then.
+    from demo.management.commands.load_demo import ensure_root
+
+    root = ensure_root()
     home = root.add_child(instance=HomePage(title=f"Home {hostname}", slug=slug("home")))
     if default:
         Site.objects.filter(is_default_site=True).delete()

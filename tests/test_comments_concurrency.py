@@ -19,7 +19,7 @@ from govopen_wagtail.services import comments as service
 from tests.factories import comment_input, make_consultation, make_consultation_index, make_platform, make_site
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"),
 ]
 
