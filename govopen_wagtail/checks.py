@@ -99,6 +99,8 @@ def check_settings(app_configs=None, **kwargs):
         "COMMENT_MAX_CHARS",
         "COMMENT_MAX_UNBROKEN",
         "FEEDBACK_WORKING_DAYS",
+        "LINK_CHECK_CONCURRENCY",
+        "LINK_CHECK_CACHE_SECONDS",
     ):
         value = getattr(govopen_settings, name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -97,6 +97,16 @@ DEFAULTS: dict[str, Any] = {
     # Staff are reminded when a consultation has been closed this many
     # working days without published feedback.
     "FEEDBACK_WORKING_DAYS": 20,
+    # Health check: fetch external links over HTTP (False: internal only).
+    "LINK_CHECK_EXTERNAL": True,
+    # Seconds to wait for an external site to answer.
+    "LINK_CHECK_TIMEOUT": 10,
+    # External links checked at the same time.
+    "LINK_CHECK_CONCURRENCY": 8,
+    # Seconds between two requests to the same host (be polite).
+    "LINK_CHECK_HOST_INTERVAL": 1.0,
+    # How long an external link's result is kept in the cache.
+    "LINK_CHECK_CACHE_SECONDS": 86400,
     # Flag the guide as due for review when "last reviewed" is older than this.
     "GUIDE_REVIEW_INTERVAL_DAYS": 365,
 }

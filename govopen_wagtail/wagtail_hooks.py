@@ -8,6 +8,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
+from .admin.catalog import CatalogImportView, HealthReportView, sample_catalog_view
 from .admin.consultations import moderate_view
 from .admin.panels import DisclosureAttentionPanel
 
@@ -28,7 +29,21 @@ def register_admin_urls():
             name="govopen_document_compliance",
         ),
         path("govopen/comments/moderate/", moderate_view, name="govopen_comment_moderate"),
+        path("govopen/catalog/import/", CatalogImportView.as_view(), name="govopen_catalog_import"),
+        path("govopen/catalog/sample.csv", sample_catalog_view, name="govopen_catalog_sample"),
+        path("govopen/health/", HealthReportView.as_view(), name="govopen_health"),
     ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_health_report():
+    return MenuItem(
+        _("Disclosure health check"),
+        reverse("govopen_health"),
+        name="govopen-health",
+        icon_name="warning",
+        order=1001,
+    )
 
 
 @hooks.register("register_reports_menu_item")

@@ -168,3 +168,28 @@ def comment_input(body: str = "建议将课后服务时间延长至18:00。", **
     from govopen_wagtail.services.comments import CommentInput
 
     return CommentInput(body=body, **fields)
+
+
+SAMPLE_CATALOG = None
+
+
+def sample_catalog_bytes() -> bytes:
+    from govopen_wagtail.management.commands.govopen_import_catalog import SAMPLE
+
+    return SAMPLE.read_bytes()
+
+
+def make_catalog(parent: Page, title: str = "法定主动公开内容", imported: bool = True):
+    """A catalog page, with the shipped sample catalog imported."""
+    from govopen_wagtail.models import CatalogPage
+    from govopen_wagtail.services.catalog_io import import_catalog
+
+    catalog = publish(parent, CatalogPage(title=title))
+    if imported:
+        report = import_catalog(catalog, "sample.csv", sample_catalog_bytes())
+        assert report.ok, report.errors
+    return catalog
+
+
+def category(catalog, code: str):
+    return catalog.categories.get(code=code)

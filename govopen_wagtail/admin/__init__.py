@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdminGroup
 
+from .catalog import CatalogCategoryAdmin
 from .consultations import CommentGroupAdmin, ConsultationCommentAdmin
 from .documents import IssuerAdmin, SubjectCategoryAdmin, ValidityEventAdmin
 from .holidays import HolidayOverrideAdmin, HolidayYearAdmin, IndexNumberRecordAdmin
@@ -13,6 +14,7 @@ class GovopenAdminGroup(ModelAdminGroup):
     menu_icon = "folder-open-inverse"
     menu_order = 250
     items = (
+        CatalogCategoryAdmin,
         ConsultationCommentAdmin,
         CommentGroupAdmin,
         ValidityEventAdmin,

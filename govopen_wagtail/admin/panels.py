@@ -5,6 +5,7 @@ from __future__ import annotations
 from wagtail.admin.ui.components import Component
 
 from ..checks import holiday_coverage_gaps
+from ..services.health import KINDS
 
 
 class DisclosureAttentionPanel(Component):
@@ -25,9 +26,13 @@ class DisclosureAttentionPanel(Component):
             overdue = guide.review_overdue()
             if missing or overdue:
                 guides.append({"page": guide, "missing": missing, "overdue": overdue})
+        from .catalog import health_counts
+
+        counts = health_counts()
         return {
             "holiday_gaps": holiday_coverage_gaps(),
             "guides": guides,
+            "health": [(kind, str(KINDS[kind]), n) for kind, n in counts.items() if n and kind != "contact"],
             **self.consultation_context(),
         }
 
@@ -43,6 +48,6 @@ class DisclosureAttentionPanel(Component):
 
     def render_html(self, parent_context=None):
         context = self.get_context_data(parent_context)
-        if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue")):
+        if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health")):
             return ""
         return super().render_html(parent_context)

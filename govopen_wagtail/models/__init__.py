@@ -1,7 +1,7 @@
 """Models of govopen_wagtail, split by domain and re-exported here."""
 
 from .calendar import HolidayOverride, HolidayYear
-from .catalog import DisclosureItemPage
+from .catalog import CatalogCategory, CatalogPage, DisclosureItemAttachment, DisclosureItemPage
 from .consultations import (
     CommentGroup,
     ConsultationAttachment,
@@ -41,6 +41,9 @@ from .platform import (
 from .registry import information_models
 
 __all__ = [
+    "CatalogCategory",
+    "CatalogPage",
+    "DisclosureItemAttachment",
     "CommentGroup",
     "ConsultationAttachment",
     "ConsultationComment",

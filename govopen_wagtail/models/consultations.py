@@ -135,7 +135,11 @@ class ConsultationIndexPage(DisclosurePage):
     per_page = 20
 
     content_panels = DisclosurePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureColumnPage"]
+    parent_page_types = [
+        "govopen_wagtail.DisclosureIndexPage",
+        "govopen_wagtail.DisclosureColumnPage",
+        "govopen_wagtail.CatalogPage",
+    ]
     subpage_types = ["govopen_wagtail.ConsultationPage"]
 
     class Meta:

@@ -182,7 +182,11 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = DisclosurePage.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureColumnPage"]
+    parent_page_types = [
+        "govopen_wagtail.DisclosureIndexPage",
+        "govopen_wagtail.DisclosureColumnPage",
+        "govopen_wagtail.CatalogPage",
+    ]
     subpage_types = ["govopen_wagtail.NormativeDocumentPage", "govopen_wagtail.InterpretationPage"]
 
     PAGE_SIZE = 20

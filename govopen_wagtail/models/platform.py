@@ -182,6 +182,7 @@ class DisclosureIndexPage(DisclosurePage):
         "govopen_wagtail.DisclosureColumnPage",
         "govopen_wagtail.NormativeDocumentIndexPage",
         "govopen_wagtail.ConsultationIndexPage",
+        "govopen_wagtail.CatalogPage",
     ]
 
     class Meta:
@@ -416,7 +417,11 @@ class DisclosureColumnPage(DisclosurePage):
     content_panels = DisclosurePage.content_panels + [FieldPanel("column"), FieldPanel("intro")]
     search_fields = DisclosurePage.search_fields + [index.SearchField("intro")]
 
-    parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureColumnPage"]
+    parent_page_types = [
+        "govopen_wagtail.DisclosureIndexPage",
+        "govopen_wagtail.DisclosureColumnPage",
+        "govopen_wagtail.CatalogPage",
+    ]
     subpage_types = [
         "govopen_wagtail.DisclosureColumnPage",
         "govopen_wagtail.DisclosureItemPage",

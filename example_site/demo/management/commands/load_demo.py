@@ -24,7 +24,11 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from demo.models import HomePage
+from govopen_wagtail.management.commands.govopen_import_catalog import SAMPLE
+from govopen_wagtail.services.catalog_io import import_catalog
 from govopen_wagtail.models import (
+    CatalogCategory,
+    CatalogPage,
     DisclosureColumnPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
@@ -126,6 +130,15 @@ class Item:
     body: str
     generated: dt.date
     unit: str
+    code: str = ""  # catalog entry
+    formed: dt.date | None = None  # default: the date generated
+
+
+#: Catalog entries this bureau adds to the compulsory-education sample.
+EXTRA_ENTRIES = [
+    ("12", "机构职能", "机构职能、内设机构、负责人、办公地址和联系方式", "常态化公开", "组织人事科"),
+    ("13", "规划计划", "教育事业发展规划和年度工作计划", "信息形成或变更之日起20个工作日内", "计划财务科"),
+]
 
 
 BUREAU_ITEMS = {
@@ -141,6 +154,7 @@ BUREAU_ITEMS = {
             ),
             dt.date(2026, 3, 2),
             "组织人事科",
+            code="12",
         ),
     ],
     "规划计划": [
@@ -153,6 +167,7 @@ BUREAU_ITEMS = {
             ),
             dt.date(2021, 12, 15),
             "计划财务科",
+            code="13",
         ),
     ],
     "财政预决算": [
@@ -165,6 +180,7 @@ BUREAU_ITEMS = {
             ),
             dt.date(2026, 2, 10),
             "计划财务科",
+            code="09-01",
         ),
     ],
     "义务教育": [
@@ -178,6 +194,7 @@ BUREAU_ITEMS = {
             ),
             dt.date(2026, 6, 3),
             "基础教育科",
+            code="02-01",
         ),
         Item(
             "义务教育控辍保学工作进展情况",
@@ -188,6 +205,7 @@ BUREAU_ITEMS = {
             ),
             dt.date(2026, 9, 15),
             "基础教育科",
+            code="03-01",
         ),
         Item(
             "泉州市校外培训机构白名单（2026年第三批）",
@@ -198,6 +216,7 @@ BUREAU_ITEMS = {
             ),
             dt.date(2026, 10, 20),
             "职业与成人教育科",
+            code="07-01",
         ),
     ],
     "学生资助": [
@@ -211,7 +230,39 @@ BUREAU_ITEMS = {
             ),
             dt.date(2026, 9, 1),
             "学生资助管理中心",
+            code="04-01",
         ),
+    ],
+    "更多公开信息": [
+        Item("2026年市区公办学校服务区划定范围", "市区各公办小学、初中2026年服务区（划片）范围。",
+             p("各校服务区范围详见附表，家长可按户籍和实际居住地查询对应学校。"), dt.date(2026, 5, 20), "基础教育科",
+             code="02-02"),
+        Item("随迁子女入学办事指南", "随迁子女申请入学的条件、材料和办理流程。",
+             p("随迁子女凭居住证和监护人就业证明（或社保缴纳记录）申请入学。",
+               '往年政策见<a linktype="page" id="999999">2019年随迁子女入学政策（旧页面）</a>。'),
+             dt.date(2026, 6, 10), "基础教育科", code="02-03"),
+        Item("2026年市区小学一年级新生录取结果", "各公办小学新生录取人数和咨询电话。",
+             p("录取结果已通过招生平台告知家长，咨询电话见各校公告。"), dt.date(2026, 7, 28), "基础教育科",
+             code="02-04", formed=dt.date(2026, 7, 25)),
+        Item("2026年秋季学期国家助学金受助学生名单公示", "受助学生名单（仅含姓名、年级和资助档次）。",
+             p("公示期为5个工作日，对名单有异议的，可向学校学生资助工作小组反映。"), dt.date(2026, 10, 12),
+             "学生资助管理中心", code="04-02", formed=dt.date(2026, 10, 9)),
+        Item("2026年秋季学期中小学课后服务实施情况", "课后服务时间、内容、收费和监督电话。",
+             p("全市公办中小学课后服务实现全覆盖，每周5天、每天不少于2小时。"), dt.date(2026, 9, 8), "基础教育科",
+             code="05-01"),
+        Item("2026年秋季学期中小学收费项目和标准公示", "公办中小学住宿费、课后服务费等收费项目、标准和投诉电话。",
+             p("严禁在公示项目以外收取任何费用，投诉电话12345。"), dt.date(2026, 8, 25), "财务科", code="06-01"),
+        Item("2026年第三季度校外培训机构专项检查结果", "专项检查发现的问题和对违规机构的处理情况。",
+             p("本次检查机构86家，责令整改5家，注销办学许可1家。"), dt.date(2026, 10, 15), "职业与成人教育科",
+             code="07-02", formed=dt.date(2026, 10, 10)),
+        Item("2026年泉州市中小学教师公开招聘公告", "招聘岗位、人数、条件、报名和考试安排。",
+             p("本次公开招聘中小学教师120名，报名时间为2026年4月1日至4月7日。"), dt.date(2026, 3, 20), "人事科",
+             code="08-01"),
+        Item("2026年泉州市中小学教师公开招聘拟聘用人员名单", "经考试、考核、体检，拟聘用人员名单公示。",
+             p("公示期7日，对公示人员有异议的，可向市教育局人事科反映。"), dt.date(2026, 8, 25), "人事科",
+             code="08-02", formed=dt.date(2026, 8, 3)),  # published well after its 7-day limit
+        Item("泉州市教育局2025年部门决算", "市教育局2025年部门决算报表及说明。",
+             p("根据预算法，现将泉州市教育局2025年部门决算公开如下。"), dt.date(2025, 9, 20), "财务科", code="09-02"),
     ],
 }
 
@@ -427,16 +478,25 @@ class Command(BaseCommand):
         )
         active = publish(
             index,
-            DisclosureColumnPage(
+            CatalogPage(
                 title="法定主动公开内容",
                 slug="fdzdgknr",
-                column=DisclosureColumnPage.Column.ACTIVE,
-                intro=p("按照主动公开基本目录分类发布，每条信息标注索引号、名称、内容概述和生成日期。"),
+                intro=p("按照义务教育领域基层政务公开标准目录分类发布，每条信息标注索引号、名称、内容概述和生成日期。"),
             ),
             at(2019, 5, 15),
         )
+        import_catalog(active, SAMPLE.name, SAMPLE.read_bytes())
+        for order, (code, name, elements, limit, unit) in enumerate(EXTRA_ENTRIES, start=100):
+            entry = CatalogCategory(catalog=active, code=code, name=name, content_elements=elements,
+                                    time_limit=limit, responsible_unit=unit, sort_order=order)
+            entry.full_clean()
+            entry.save()
+        entries = {c.code: c for c in active.categories.all()}
         consultations = self.build_consultations(index)
-        self.build_library(active, final_for=consultations)
+        library = self.build_library(active, final_for=consultations)
+        # Documents and consultations are catalog items where they are published.
+        CatalogCategory.objects.filter(pk=entries["01-01"].pk).update(source_page=library)
+        CatalogCategory.objects.filter(pk=entries["01-02"].pk).update(source_page=consultations["enrolment"].get_parent())
         for n, (category, items) in enumerate(BUREAU_ITEMS.items(), start=1):
             column = publish(
                 active,
@@ -452,8 +512,9 @@ class Command(BaseCommand):
                         summary=item.summary,
                         body=item.body,
                         generated_date=item.generated,
-                        formed_date=item.generated,
+                        formed_date=item.formed or item.generated,
                         issuing_unit=item.unit,
+                        catalog_category=entries.get(item.code),
                     ),
                     at(item.generated.year, item.generated.month, item.generated.day, 10),
                 )

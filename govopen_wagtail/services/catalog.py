@@ -1,0 +1,180 @@
+"""Reading a catalog: its tree with counts, its items, the flat table.
+
+Query counts do not depend on the number of items: the tree costs one
+aggregate query for items filed under categories plus one per category that
+has a source page (a library, a consultation list); the table costs a count,
+a page of base rows and one query per page type on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from wagtail.models import Page
+
+from ..models.catalog import CatalogCategory, CatalogPage, DisclosureItemPage
+from ..models.registry import information_models
+
+
+def load_categories(catalog: CatalogPage) -> list[CatalogCategory]:
+    """Every category in tree order, each with ``depth`` and ``children``."""
+    categories = list(catalog.categories.select_related("source_page").order_by("sort_order", "code"))
+    by_parent: dict[int | None, list[CatalogCategory]] = {}
+    for category in categories:
+        category.children_list = []
+        by_parent.setdefault(category.parent_id, []).append(category)
+    ordered: list[CatalogCategory] = []
+
+    def walk(parent_id, depth):
+        for category in by_parent.get(parent_id, []):
+            category.depth = depth
+            category.children_list = by_parent.get(category.pk, [])
+            ordered.append(category)
+            walk(category.pk, depth + 1)
+
+    walk(None, 1)
+    return ordered
+
+
+def subtree_ids(category: CatalogCategory) -> list[int]:
+    ids, stack = [], [category]
+    while stack:
+        node = stack.pop()
+        ids.append(node.pk)
+        stack.extend(node.children_list)
+    return ids
+
+
+def catalog_items(catalog: CatalogPage, categories: list[CatalogCategory] | None = None):
+    """Live, public information pages filed under ``categories`` (default:
+    the whole catalog), as base ``Page`` objects."""
+    if categories is None:
+        categories = list(catalog.categories.select_related("source_page"))
+        condition = Q(disclosureitempage__catalog_category__catalog=catalog)
+    else:
+        condition = Q(disclosureitempage__catalog_category__in=[c.pk for c in categories])
+    for category in categories:
+        source = category.source_page
+        if source is not None:
+            condition |= Q(path__startswith=source.path, depth__gt=source.depth)
+    return Page.objects.live().public().type(*information_models()).filter(condition)
+
+
+def annotate_tree(catalog: CatalogPage) -> list[CatalogCategory]:
+    """Categories in tree order with ``own_count``, ``item_count`` (the
+    subtree) and ``newest`` (newest publication in the subtree)."""
+    categories = load_categories(catalog)
+    direct = {
+        row["catalog_category"]: row
+        for row in DisclosureItemPage.objects.live()
+        .public()
+        .filter(catalog_category__catalog=catalog)
+        .order_by()  # pages are ordered by path, which would split the groups
+        .values("catalog_category")
+        .annotate(n=Count("pk"), newest=Max("first_published_at"))
+    }
+    models = information_models()
+    for category in categories:
+        row = direct.get(category.pk, {})
+        category.own_count = row.get("n", 0)
+        category.own_newest = row.get("newest")
+        if category.source_page_id:
+            extra = (
+                Page.objects.live().public().type(*models).descendant_of(category.source_page)
+                .aggregate(n=Count("pk"), newest=Max("first_published_at"))
+            )
+            category.own_count += extra["n"]
+            category.own_newest = max(filter(None, [category.own_newest, extra["newest"]]), default=None)
+    for category in reversed(categories):
+        category.item_count = category.own_count + sum(c.item_count for c in category.children_list)
+        category.newest = max(
+            filter(None, [category.own_newest, *(c.newest for c in category.children_list)]), default=None
+        )
+    return categories
+
+
+def category_of(page, categories: list[CatalogCategory]) -> CatalogCategory | None:
+    """The category an information page is listed under."""
+    category_id = getattr(page, "catalog_category_id", None)
+    if category_id:
+        return next((c for c in categories if c.pk == category_id), None)
+    best = None
+    for category in categories:
+        source = category.source_page
+        if source is not None and page.path.startswith(source.path) and (best is None or source.depth > best.source_page.depth):
+            best = category
+    return best
+
+
+def row_date(page) -> dt.date | None:
+    for name in ("generated_date", "published_date"):
+        value = getattr(page, name, None)
+        if value:
+            return value
+    opens = getattr(page, "opens_at", None)
+    when = opens or page.first_published_at
+    return timezone.localtime(when).date() if when else None
+
+
+def row_summary(page) -> str:
+    return getattr(page, "summary", "") or ""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def table_context(catalog: CatalogPage, request) -> dict:
+    """The flat table: filters by category (code, with its sub-entries) and
+    year; unknown values are ignored and reported, never an error page."""
+    categories = load_categories(catalog)
+    by_code = {c.code: c for c in categories}
+    ignored: list[str] = []
+    code = _CONTROL.sub("", request.GET.get("category", ""))[:40]
+    chosen = by_code.get(code) if code else None
+    if code and chosen is None:
+        ignored.append(gettext("Unknown catalog entry “%(value)s” was ignored.") % {"value": code})
+    year_text = request.GET.get("year", "")[:8]
+    year = int(year_text) if year_text.isdigit() and 1990 <= int(year_text) <= 2100 else None
+    if year_text and year is None:
+        ignored.append(gettext("Unknown year “%(value)s” was ignored.") % {"value": _CONTROL.sub("", year_text)})
+
+    selected = categories
+    if chosen is not None:
+        ids = set(subtree_ids(chosen))
+        selected = [c for c in categories if c.pk in ids]
+    items = catalog_items(catalog, selected if chosen is not None else None)
+    if year is not None:
+        items = items.filter(first_published_at__year=year)
+    items = items.order_by("-first_published_at", "-pk").specific()
+    paginator = Paginator(items, catalog.per_page)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    rows = [
+        {
+            "page": page,
+            "index_number": getattr(page, "index_number", ""),
+            "date": row_date(page),
+            "summary": row_summary(page),
+            "category": category_of(page, categories),
+        }
+        for page in page_obj.object_list
+    ]
+    this_year = timezone.localdate().year
+    query = {k: v for k, v in (("category", chosen.code if chosen else ""), ("year", year or "")) if v}
+    from urllib.parse import urlencode
+
+    return {
+        "categories": categories,
+        "chosen": chosen,
+        "year": year,
+        "years": list(range(this_year, this_year - 15, -1)),
+        "rows": rows,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "ignored": ignored,
+        "query_string": urlencode(query),
+    }
