@@ -9,12 +9,8 @@ belong to it too, so nothing is entered twice.
 from __future__ import annotations
 
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
@@ -22,7 +18,6 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
 from wagtail.search import index
 
 from .. import calendar, catalog_rules
