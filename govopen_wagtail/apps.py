@@ -14,3 +14,6 @@ class GovopenWagtailConfig(AppConfig):
         from . import signal_handlers
 
         signal_handlers.register()
+        from .search import indexing
+
+        indexing.register()

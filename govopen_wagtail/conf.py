@@ -107,6 +107,14 @@ DEFAULTS: dict[str, Any] = {
     "LINK_CHECK_HOST_INTERVAL": 1.0,
     # How long an external link's result is kept in the cache.
     "LINK_CHECK_CACHE_SECONDS": 86400,
+    # Which search backend serves the disclosure search, as {"CLASS", "OPTIONS"}.
+    # Built in: search.backends.database.DatabaseBackend (jieba segmentation
+    # in the site's database) and search.backends.elasticsearch.ElasticsearchBackend.
+    "SEARCH_BACKEND": {"CLASS": "govopen_wagtail.search.backends.database.DatabaseBackend", "OPTIONS": {}},
+    # An extra jieba user dictionary (one "word [frequency] [tag]" per line).
+    "SEARCH_USER_DICTIONARY": "",
+    # How much of a page's text is indexed, in characters.
+    "SEARCH_MAX_BODY_CHARS": 20000,
     # Flag the guide as due for review when "last reviewed" is older than this.
     "GUIDE_REVIEW_INTERVAL_DAYS": 365,
 }

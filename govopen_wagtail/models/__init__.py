@@ -39,8 +39,11 @@ from .platform import (
     column_labels,
 )
 from .registry import information_models
+from .search import DisclosureSearchPage, SearchEntry
 
 __all__ = [
+    "DisclosureSearchPage",
+    "SearchEntry",
     "CatalogCategory",
     "CatalogPage",
     "DisclosureItemAttachment",

@@ -183,6 +183,7 @@ class DisclosureIndexPage(DisclosurePage):
         "govopen_wagtail.NormativeDocumentIndexPage",
         "govopen_wagtail.ConsultationIndexPage",
         "govopen_wagtail.CatalogPage",
+        "govopen_wagtail.DisclosureSearchPage",
     ]
 
     class Meta:

@@ -29,6 +29,7 @@ from govopen_wagtail.services.catalog_io import import_catalog
 from govopen_wagtail.models import (
     CatalogCategory,
     CatalogPage,
+    DisclosureSearchPage,
     DisclosureColumnPage,
     DisclosureGuidePage,
     DisclosureIndexPage,
@@ -389,6 +390,10 @@ class Command(BaseCommand):
         bureau_home = self.build_bureau(root)
         school_home = self.build_school(root)
         self.remove_placeholder(root, [bureau_home, school_home])
+        from govopen_wagtail.search.base import get_backend
+        from govopen_wagtail.search.indexing import all_documents
+
+        get_backend().rebuild(all_documents())
         if not no_superuser:
             self.create_superuser()
         self.stdout.write(
@@ -494,6 +499,9 @@ class Command(BaseCommand):
         entries = {c.code: c for c in active.categories.all()}
         consultations = self.build_consultations(index)
         library = self.build_library(active, final_for=consultations)
+        publish(index, DisclosureSearchPage(title="信息检索", slug="search",
+                                            intro="检索规范性文件、政策解读、公开信息、征求意见和公开指南。"),
+                at(2019, 5, 15))
         # Documents and consultations are catalog items where they are published.
         CatalogCategory.objects.filter(pk=entries["01-01"].pk).update(source_page=library)
         CatalogCategory.objects.filter(pk=entries["01-02"].pk).update(source_page=consultations["enrolment"].get_parent())

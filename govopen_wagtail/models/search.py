@@ -1,0 +1,70 @@
+"""The database search index: one row per searchable page, its text
+segmented into words (jieba) so that words inside unbroken Chinese text can
+be found with plain ``LIKE`` lookups on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import swapper
+from django.db import models
+from django.utils.translation import gettext, gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+
+from .platform import DisclosurePage
+
+
+class SearchEntry(models.Model):
+    page = models.OneToOneField(
+        swapper.get_model_name("wagtailcore", "Page"),
+        on_delete=models.CASCADE, primary_key=True, related_name="+",
+    )
+    kind = models.CharField(max_length=20, db_index=True)
+    title = models.CharField(max_length=255)
+    title_words = models.TextField()
+    body = models.TextField(blank=True)
+    body_words = models.TextField(blank=True)
+    number = models.CharField(max_length=100, blank=True)
+    number_key = models.CharField(max_length=100, blank=True, db_index=True)
+    number_year = models.PositiveIntegerField(null=True, blank=True)
+    number_serial = models.PositiveIntegerField(null=True, blank=True)
+    date = models.DateField(null=True, blank=True, db_index=True)
+    year = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    issuers = models.TextField(blank=True, help_text="|name|name|")
+    category = models.CharField(max_length=200, blank=True)
+    validity = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+
+class DisclosureSearchPage(DisclosurePage):
+    """Search across documents, interpretations, items, consultations and
+    the guide, with facets; served by the configured backend."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    content_panels = DisclosurePage.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["govopen_wagtail.DisclosureIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("disclosure search")
+        verbose_name_plural = _("disclosure searches")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..search.base import get_backend
+        from ..search.page import parse_query, results_context
+
+        context = super().get_context(request, *args, **kwargs)
+        query = parse_query(request.GET)
+        context["query"] = query
+        if query.text or query.filters:
+            try:
+                results = get_backend().search(query)
+            except Exception:  # a search server that is down: say so, not a 500
+                import logging
+
+                logging.getLogger(__name__).exception("govopen search failed")
+                context["search_error"] = gettext("Search is unavailable at the moment. Please try again later.")
+            else:
+                context.update(results_context(self, request, query, results))
+        return context
