@@ -146,7 +146,9 @@ def document_for(page) -> dict | None:
     else:
         return None
     doc["year"] = doc["date"].year if doc.get("date") else None
-    doc["body"] = (doc.get("summary", "") + "\n" + doc.get("body", ""))[: govopen_settings.SEARCH_MAX_BODY_CHARS]
+    summary, body = doc.get("summary", "").strip(), doc.get("body", "").strip()
+    text = body if summary in body else summary + "\n" + body
+    doc["body"] = text.strip()[: govopen_settings.SEARCH_MAX_BODY_CHARS]
     return doc
 
 

@@ -1,6 +1,7 @@
 """Page types a site would write on top of govopen's abstract bases."""
 
 from django.db import models
+from wagtail.search import index
 
 from govopen_wagtail.models import DisclosurePage, IndexNumberMixin
 
@@ -17,3 +18,13 @@ class NoticePage(IndexNumberMixin, DisclosurePage):
 
     body = models.TextField(blank=True)
     template = "govopen_wagtail/disclosure_item_page.html"
+
+
+class BenchDocument(index.Indexed, models.Model):
+    """Plain rows for bench/search.py: the same texts indexed by Wagtail's
+    own (unsegmented) database search, to compare with govopen's."""
+
+    title = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+
+    search_fields = [index.SearchField("title", boost=3), index.SearchField("body")]
