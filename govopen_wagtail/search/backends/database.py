@@ -19,6 +19,9 @@ from .. import segment
 from ..base import Hit, SearchQuery, SearchResults, highlight
 
 SNIPPET_CHARS = 120
+#: The text conditions scan the table once; everything after (filters,
+#: facets, ranking) works on at most this many matches.
+MAX_MATCHES = 10_000
 
 
 class DatabaseBackend:
@@ -112,6 +115,9 @@ class DatabaseBackend:
             entries = entries.none()  # only punctuation, emoji …: nothing to look for
         if query.number_key or loose:
             score = score + Case(When(number_match, then=Value(100)), default=Value(0), output_field=IntegerField())
+        if words or query.number_key or loose:
+            ids = list(entries.order_by("-date", "-pk").values_list("pk", flat=True)[:MAX_MATCHES])
+            entries = SearchEntry.objects.filter(pk__in=ids)
         for name, value in query.filters.items():
             if name == "issuer":
                 entries = entries.filter(issuers__contains=f"|{value}|")
