@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_database, measure  # noqa: E402
 
 
 def build_catalog():
@@ -57,6 +55,8 @@ def build_catalog():
 
 def add_items(column, leaves, count: int, start: int) -> None:
     """Insert ``count`` live items under ``column`` in bulk (pages + rows)."""
+    if count <= 0:
+        return
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
     from django.utils import timezone
@@ -98,21 +98,6 @@ def add_items(column, leaves, count: int, start: int) -> None:
         Page.objects.filter(pk=column.pk).update(numchild=start + count)
 
 
-def measure(client, url: str, requests: int) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    queries = len(ctx.captured_queries)
-    timings = []
-    for _ in range(requests):
-        t = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - t) * 1000)
-    return timings, queries
 
 
 def report(client, catalog, requests: int, label: str) -> None:
@@ -136,25 +121,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
+    engine = fresh_database()
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["*"]
     settings.GOVOPEN_LINK_CHECK_EXTERNAL = False
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    if engine != "sqlite3":
-        from django.db import connection
-
-        settings.DATABASES["default"]["NAME"] = settings.DATABASES["default"]["NAME"] + "_bench"
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        call_command("migrate", verbosity=0)
     print(f"database: {engine}; entries: 200; items: {args.items}; requests per view: {args.requests}")
 
     catalog, column, leaves = build_catalog()

@@ -17,20 +17,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_database, measure  # noqa: E402
 
 
 def build(documents: int):
     from django.utils import timezone
-    from wagtail.models import Page
 
     from demo.models import HomePage
     from govopen_wagtail.models import (
@@ -92,21 +89,6 @@ def build(documents: int):
     return home, plain, library, pages[len(pages) // 2]
 
 
-def measure(client, url: str, requests: int) -> tuple[list[float], int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    queries = len(ctx.captured_queries)
-    timings = []
-    for _ in range(requests):
-        t = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - t) * 1000)
-    return timings, queries
 
 
 def main() -> None:
@@ -115,27 +97,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    engine = fresh_database()
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["*"]
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"database: {engine}; documents: {args.documents}; requests per URL: {args.requests}")
-    if engine != "sqlite3":
-        from django.test.utils import get_runner
-
-        settings.DATABASES["default"]["NAME"] = settings.DATABASES["default"]["NAME"] + "_bench"
-        from django.db import connection
-
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        call_command("migrate", verbosity=0)
     home, plain, library, document = build(args.documents)
 
     client = Client()

@@ -19,7 +19,6 @@ Figures, not assertions; correctness is tested in tests/test_search*.py.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -27,9 +26,8 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_database  # noqa: E402
 
 #: query → the phrase planted (inside unbroken text) in the answer documents.
 QUERIES = {
@@ -184,20 +182,7 @@ def main() -> None:
     parser.add_argument("--no-es", action="store_true")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    if engine != "sqlite3":
-        from django.db import connection
-
-        settings.DATABASES["default"]["NAME"] = settings.DATABASES["default"]["NAME"] + "_bench"
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    else:
-        call_command("migrate", verbosity=0)
+    engine = fresh_database()
     print(f"database: {engine}; queries: {', '.join(QUERIES)}; {ANSWERS_PER_QUERY} planted answers each")
 
     server = None
