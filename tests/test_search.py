@@ -199,3 +199,21 @@ class BrokenBackend:
 
     def search(self, query):
         raise ConnectionError("search server down")
+
+
+def test_private_pages_stay_out_of_results(platform, client, django_capture_on_commit_callbacks):
+    from wagtail.models import PageViewRestriction
+
+    page = build(platform)
+    secret = make_item(platform.active, "内部控辍保学名单")
+    PageViewRestriction.objects.create(page=secret, restriction_type=PageViewRestriction.LOGIN)
+    call_command("govopen_search_reindex", "--quiet")
+    assert not SearchEntry.objects.filter(page_id=secret.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        secret.save_revision().publish()
+    assert not SearchEntry.objects.filter(page_id=secret.pk).exists()
+    # Even an entry left behind is never shown.
+    SearchEntry.objects.create(page_id=secret.pk, kind="item", title=secret.title,
+                               title_words=segment.index_string(secret.title))
+    found, _ = plain_titles(client, page, q="控辍保学")
+    assert "内部控辍保学名单" not in found

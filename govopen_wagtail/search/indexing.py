@@ -13,7 +13,10 @@ logger = logging.getLogger(__name__)
 
 
 def index_page(page) -> None:
-    doc = document_for(page) if page.live else None
+    # Pages behind a login or password (on themselves or an ancestor) stay
+    # out of a public index.
+    restricted = page.get_view_restrictions().exists()
+    doc = document_for(page) if page.live and not restricted else None
     backend = get_backend()
     if doc is None:
         backend.delete(page.pk)

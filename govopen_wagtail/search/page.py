@@ -76,7 +76,9 @@ def results_context(page, request, query: SearchQuery, results) -> dict:
     hits = []
     from wagtail.models import Page
 
-    pages_by_id = Page.objects.in_bulk([h.page_id for h in results.hits])
+    # An index that lags behind (a restriction added, a server that missed
+    # an update) must not lead anyone to a page they may not see.
+    pages_by_id = Page.objects.live().public().in_bulk([h.page_id for h in results.hits])
     for hit in results.hits:
         target = pages_by_id.get(hit.page_id)
         if target is None:
