@@ -241,3 +241,58 @@ def check_holiday_coverage(app_configs=None, **kwargs):
         )
         for year in gaps
     ]
+
+
+GUARD = "govopen_wagtail.middleware.RequestGuardMiddleware"
+DB_PAGE = "govopen_wagtail.middleware.DatabaseUnavailableMiddleware"
+CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+
+
+@register(Tags.security)
+def check_request_safety(app_configs=None, **kwargs):
+    """Middleware order, proxies and document serving: the settings that
+    decide whether public forms and files are safe (W003–W006)."""
+    from django.conf import settings
+
+    warnings = []
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    if GUARD not in middleware or (CSRF in middleware and middleware.index(GUARD) > middleware.index(CSRF)):
+        warnings.append(Warning(
+            "govopen_wagtail's RequestGuardMiddleware is missing or comes after CsrfViewMiddleware: "
+            "oversized uploads are read before they are refused, and uploads are not rate-limited before parsing.",
+            hint=f"Add '{GUARD}' to MIDDLEWARE before '{CSRF}'.",
+            id="govopen_wagtail.W003",
+        ))
+    if DB_PAGE not in middleware:
+        warnings.append(Warning(
+            "govopen_wagtail's DatabaseUnavailableMiddleware is not installed: while the database is down "
+            "visitors get a bare error 500 and lose what they typed in a form.",
+            hint=f"Add '{DB_PAGE}' to MIDDLEWARE.",
+            id="govopen_wagtail.W004",
+        ))
+    behind_proxy = bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None)) or getattr(
+        settings, "USE_X_FORWARDED_HOST", False
+    ) or getattr(settings, "USE_X_FORWARDED_PORT", False)
+    if not govopen_settings.TRUSTED_PROXY_COUNT:
+        from .ratelimit import forwarded_header_seen
+
+        try:
+            seen = forwarded_header_seen()
+        except Exception:  # a cache that cannot be reached while checking
+            seen = False
+        if behind_proxy or seen:
+            warnings.append(Warning(
+                "The site looks like it runs behind a reverse proxy (%s) but GOVOPEN_TRUSTED_PROXY_COUNT is 0: "
+                "every visitor is counted as the proxy, so one rate-limit bucket serves the whole site."
+                % ("forwarded headers were seen" if seen else "SECURE_PROXY_SSL_HEADER/USE_X_FORWARDED_* is set"),
+                hint="Set GOVOPEN_TRUSTED_PROXY_COUNT to the number of proxies in front of the site (usually 1).",
+                id="govopen_wagtail.W005",
+            ))
+    if getattr(settings, "WAGTAILDOCS_SERVE_METHOD", None) == "direct":
+        warnings.append(Warning(
+            "WAGTAILDOCS_SERVE_METHOD is 'direct': document files are served from their storage URL, so "
+            "attachments of password- or login-protected disclosure pages are public to anyone with the link.",
+            hint="Use 'serve_view' (the default for local storage) and do not expose MEDIA_ROOT/documents.",
+            id="govopen_wagtail.W006",
+        ))
+    return warnings

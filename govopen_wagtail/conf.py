@@ -63,7 +63,18 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 20,
     # Per-client limits on public forms: "N/s", "N/m", "N/h" or "N/d".
     # Limits a site leaves out keep these defaults.
-    "RATE_LIMITS": {"verify": "30/h", "comment": "20/h"},
+    "RATE_LIMITS": {"verify": "30/h", "comment": "20/h", "upload": "60/h"},
+    # Largest request body a public (non-admin) page accepts, in megabytes:
+    # larger ones are answered 413 before any of the body is read
+    # (needs govopen_wagtail.middleware.RequestGuardMiddleware).
+    "MAX_REQUEST_MB": 21,
+    # Seconds a visitor is asked to wait (Retry-After) when the database
+    # cannot be reached.
+    "DATABASE_RETRY_AFTER": 60,
+    # Notification e-mails: attempts before one is marked failed, and the
+    # first wait in seconds (doubled after each failure).
+    "NOTIFICATION_MAX_ATTEMPTS": 6,
+    "NOTIFICATION_RETRY_SECONDS": 300,
     # Number of reverse proxies in front of the site whose X-Forwarded-For
     # may be trusted for the client address (0: use REMOTE_ADDR).
     "TRUSTED_PROXY_COUNT": 0,

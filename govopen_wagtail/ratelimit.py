@@ -17,6 +17,7 @@ from django.core.cache import cache
 from .conf import DEFAULTS, govopen_settings
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+PROXY_SEEN_KEY = "govopen:proxy-header-seen"
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,20 @@ def client_ip(request) -> str:
     configured number of proxies (GOVOPEN_TRUSTED_PROXY_COUNT)."""
     proxies = govopen_settings.TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and not proxies:
+        # Behind a proxy every visitor would share the proxy's bucket: note it
+        # for the dashboard and the system check (cheap: add() once a day).
+        cache.add(PROXY_SEEN_KEY, True, timeout=86400)
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= proxies:
             return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def forwarded_header_seen() -> bool:
+    """Were forwarded headers seen while no proxy is trusted (see client_ip)?"""
+    return not govopen_settings.TRUSTED_PROXY_COUNT and bool(cache.get(PROXY_SEEN_KEY))
 
 
 def hit(scope: str, identity: str, rate: str | None = None) -> RateResult:

@@ -27,3 +27,13 @@ def send_comment_notifications(kind: str, comment_ids: list[int]) -> int:
     from .services.notifications import send_comment_notifications as send
 
     return send(kind, comment_ids)
+
+
+@task()
+def deliver_notifications() -> int:
+    """Send the notifications that are due (retries after a mail failure)."""
+    from .services.notifications import deliver_due, schedule_retry
+
+    sent, _failed = deliver_due()
+    schedule_retry()
+    return sent

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-_MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]{2,8});|javascript\s*:", re.IGNORECASE)
+# Real markup only: a tag opens with "<" directly followed by a name (or "/",
+# "!", "?"), as browsers parse it; "a < b 且 b > c" is ordinary text (output is
+# escaped anyway, this only keeps pasted HTML out of comments).
+_MARKUP_RE = re.compile(
+    r"<(?:/?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|!--.*?--|![A-Za-z][^<>]*|\?[A-Za-z][^<>]*)>"
+    r"|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]{2,8});|javascript\s*:",
+    re.IGNORECASE | re.DOTALL,
+)
 # Newline and tab are text; every other control character is not.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ufffd]")
 _BREAKS = re.compile(r"[\s\u3000]")

@@ -10,6 +10,7 @@ from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
 from .admin.catalog import CatalogImportView, HealthReportView, sample_catalog_view
 from .admin.consultations import moderate_view
+from .admin.notifications import retry_failed_view
 from .admin.panels import DisclosureAttentionPanel
 
 modeladmin_register(GovopenAdminGroup)
@@ -32,6 +33,7 @@ def register_admin_urls():
         path("govopen/catalog/import/", CatalogImportView.as_view(), name="govopen_catalog_import"),
         path("govopen/catalog/sample.csv", sample_catalog_view, name="govopen_catalog_sample"),
         path("govopen/health/", HealthReportView.as_view(), name="govopen_health"),
+        path("govopen/notifications/retry/", retry_failed_view, name="govopen_notifications_retry"),
     ]
 
 
@@ -55,3 +57,13 @@ def register_compliance_report():
         icon_name="warning",
         order=1000,
     )
+
+
+@hooks.register("before_serve_document")
+def protect_attachments_of_restricted_pages(document, request):
+    from django.http import Http404
+
+    from .services.document_access import visitor_may_download
+
+    if not visitor_may_download(document, request):
+        raise Http404

@@ -203,6 +203,6 @@ def test_dashboard_shows_pending_comments_and_overdue_feedback(closed, admin_cli
     closed.save_revision().publish()
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert closed.title in html and "尚未发布" in html
-    filter_link = reverse("govopen_wagtail_commentgroup_modeladmin_index") + f"?consultation__page_ptr__exact={closed.pk}"
+    filter_link = reverse("govopen_wagtail_commentgroup_modeladmin_index") + f"?consultation__id__exact={closed.pk}"
     assert filter_link in html
     assert client.get(filter_link).status_code == 200

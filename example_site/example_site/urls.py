@@ -15,6 +15,10 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: document files go through Wagtail's serve view, which
+    # keeps attachments of restricted pages restricted (never expose
+    # MEDIA_ROOT/documents on a production web server either).
+    for folder in ("images", "original_images"):
+        urlpatterns += static(f"{settings.MEDIA_URL}{folder}/", document_root=f"{settings.MEDIA_ROOT}/{folder}")
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -7,6 +7,7 @@ from .catalog import CatalogCategoryAdmin
 from .consultations import CommentGroupAdmin, ConsultationCommentAdmin
 from .documents import IssuerAdmin, SubjectCategoryAdmin, ValidityEventAdmin
 from .holidays import HolidayOverrideAdmin, HolidayYearAdmin, IndexNumberRecordAdmin
+from .notifications import NotificationAdmin
 
 
 class GovopenAdminGroup(ModelAdminGroup):
@@ -17,6 +18,7 @@ class GovopenAdminGroup(ModelAdminGroup):
         CatalogCategoryAdmin,
         ConsultationCommentAdmin,
         CommentGroupAdmin,
+        NotificationAdmin,
         ValidityEventAdmin,
         IssuerAdmin,
         SubjectCategoryAdmin,

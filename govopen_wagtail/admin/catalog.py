@@ -10,7 +10,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail_modeladmin.options import ModelAdmin
+
+from .. import permissions
+from .scoping import SiteScopedModelAdmin, scoped_page_filter
 
 from ..conf import govopen_settings
 from ..models import CatalogCategory, CatalogPage
@@ -20,12 +22,12 @@ from ..services.health import run_health_check
 HEALTH_CACHE_KEY = "govopen:health:counts"
 
 
-class CatalogCategoryAdmin(ModelAdmin):
+class CatalogCategoryAdmin(SiteScopedModelAdmin):
     model = CatalogCategory
     menu_label = _("Catalog entries")
     menu_icon = "list-ul"
     list_display = ("code", "name", "catalog", "time_limit", "responsible_unit", "mode")
-    list_filter = ("catalog", "mode", "audience")
+    list_filter = (scoped_page_filter("catalog", _("catalog"), CatalogPage), "mode", "audience")
     search_fields = ("code", "name", "responsible_unit")
     index_template_name = "govopen_wagtail/admin/catalog_index.html"
 
@@ -39,9 +41,9 @@ class CatalogImportForm(forms.Form):
                            help_text=_("Columns as in the sample: 事项编码, 上级编码, 事项名称, 公开内容（要素）, 公开依据, "
                                        "公开时限, 公开主体, 公开渠道和载体, 公开对象, 公开方式."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["catalog"].queryset = CatalogPage.objects.order_by("path")
+        self.fields["catalog"].queryset = permissions.pages_for_user(CatalogPage.objects.order_by("path"), user)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -63,6 +65,9 @@ class CatalogImportView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
@@ -91,17 +96,29 @@ class HealthReportView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         # External links are fetched by the management command; the admin
         # shows what it found (cached) so the page answers at once.
-        report = run_health_check(external="cached")
-        cache.set(HEALTH_CACHE_KEY, report.counts(), 600)
+        scope = permissions.scope_for(self.request.user)
+        report = run_health_check(external="cached", scope=scope)
+        cache.set(_health_key(scope), report.counts(), 600)
         context["report"] = report
         return context
 
 
-def health_counts() -> dict[str, int]:
-    counts = cache.get(HEALTH_CACHE_KEY)
+def _health_key(scope) -> str:
+    # Counts are per scope: one site's staff never get another's figures.
+    import hashlib
+
+    digest = "all" if scope.everything else hashlib.sha256("|".join(scope.paths).encode()).hexdigest()[:16]
+    return f"{HEALTH_CACHE_KEY}:{digest}"
+
+
+def health_counts(user) -> dict[str, int]:
+    scope = permissions.scope_for(user)
+    if scope.empty:
+        return {}
+    counts = cache.get(_health_key(scope))
     if counts is None:
-        counts = run_health_check(external="cached").counts()
-        cache.set(HEALTH_CACHE_KEY, counts, 600)
+        counts = run_health_check(external="cached", scope=scope).counts()
+        cache.set(_health_key(scope), counts, 600)
     return counts
 
 

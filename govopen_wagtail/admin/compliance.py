@@ -4,6 +4,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from .. import permissions
 from ..services.compliance import document_findings
 
 
@@ -17,7 +18,7 @@ class DocumentComplianceView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        findings = document_findings()
+        findings = document_findings(scope=permissions.scope_for(self.request.user))
         context["sections"] = [
             ("late", gettext("Published more than 20 working days after the written date"), findings["late"]),
             ("uninterpreted", gettext("No interpretation after the deadline"), findings["uninterpreted"]),

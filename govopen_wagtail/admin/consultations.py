@@ -12,18 +12,25 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import CreateView, EditView, IndexView
+from wagtail_modeladmin.views import IndexView
 
 from ..models import CommentGroup, ConsultationComment, ConsultationPage
 from ..services import comments as service
 from ..services.exports import safe_cell
+from .. import permissions
+from ..params import parse_id
+from .scoping import (
+    ScopedCreateView,
+    ScopedEditView,
+    SiteScopedModelAdmin,
+    SiteScopedPermissionHelper,
+    scoped_page_filter,
+)
 
 Status = ConsultationComment.Status
 
 
-class CommentPermissionHelper(PermissionHelper):
+class CommentPermissionHelper(SiteScopedPermissionHelper):
     """Comments are never edited: what the public wrote stays as written.
     Staff enter offline comments, moderate and inspect."""
 
@@ -61,7 +68,7 @@ class StaffCommentForm(WagtailAdminModelForm):
         return cleaned
 
 
-class StaffCommentCreateView(CreateView):
+class StaffCommentCreateView(ScopedCreateView):
     """Offline comments go through the same door as online ones."""
 
     def form_valid(self, form):
@@ -79,7 +86,7 @@ class StaffCommentCreateView(CreateView):
         return redirect(self.index_url)
 
 
-class ConsultationCommentAdmin(ModelAdmin):
+class ConsultationCommentAdmin(SiteScopedModelAdmin):
     model = ConsultationComment
     menu_label = _("Consultation comments")
     menu_icon = "comment"
@@ -87,7 +94,10 @@ class ConsultationCommentAdmin(ModelAdmin):
         "select_box", "receipt_number", "comment_text", "consultation_title", "commenter_category",
         "channel", "received_at", "status", "held_words", "group",
     )
-    list_filter = ("status", "channel", "commenter_category", "consultation")
+    list_filter = (
+        "status", "channel", "commenter_category",
+        scoped_page_filter("consultation", _("consultation"), ConsultationPage),
+    )
     search_fields = ("body", "receipt_number", "display_name")
     list_export = (
         "receipt_number", "consultation", "section_label", "received_at", "postmark_date", "channel",
@@ -134,13 +144,13 @@ class ConsultationCommentAdmin(ModelAdmin):
     consultation_title.short_description = _("consultation")
 
 
-class GroupEditView(EditView):
+class GroupEditView(ScopedEditView):
     def form_valid(self, form):
         form.instance.decided_by = self.request.user
         return super().form_valid(form)
 
 
-class GroupPermissionHelper(PermissionHelper):
+class GroupPermissionHelper(SiteScopedPermissionHelper):
     """Groups come from the comments; staff decide them, never add or delete."""
 
     def user_can_create(self, user):
@@ -150,12 +160,12 @@ class GroupPermissionHelper(PermissionHelper):
         return False
 
 
-class CommentGroupAdmin(ModelAdmin):
+class CommentGroupAdmin(SiteScopedModelAdmin):
     model = CommentGroup
     menu_label = _("Comment dispositions")
     menu_icon = "tasks"
     list_display = ("__str__", "consultation", "comment_count", "disposition", "reason")
-    list_filter = ("disposition", "consultation")
+    list_filter = ("disposition", scoped_page_filter("consultation", _("consultation"), ConsultationPage))
     search_fields = ("summary", "reason", "comments__body")
     form_fields_exclude = ["consultation"]
     permission_helper_class = GroupPermissionHelper
@@ -184,7 +194,12 @@ def moderate_view(request):
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ConsultationCommentAdmin().url_helper.index_url
-    ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk is not None]
+    # Only comments of the moderator's own sites: others are silently not selected.
+    ids = list(
+        permissions.filter_for_user(ConsultationComment.objects.filter(pk__in=ids), request.user)
+        .values_list("pk", flat=True)
+    )
     try:
         result = service.moderate(ids, request.POST.get("action", ""), request.user, request.POST.get("reason", ""))
     except ValueError as exc:

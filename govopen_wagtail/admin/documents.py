@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import CreateView
+
+from .scoping import ScopedCreateView, SiteScopedModelAdmin
 
 from ..models import Issuer, SubjectCategory, ValidityEvent
 from .holidays import ReadOnlyPermissionHelper
@@ -30,13 +31,13 @@ class AppendOnlyPermissionHelper(ReadOnlyPermissionHelper):
         return self.user_has_any_permissions(user) or user.is_superuser
 
 
-class RecordEventView(CreateView):
+class RecordEventView(ScopedCreateView):
     def form_valid(self, form):
         form.instance.recorded_by = self.request.user
         return super().form_valid(form)
 
 
-class ValidityEventAdmin(ModelAdmin):
+class ValidityEventAdmin(SiteScopedModelAdmin):
     model = ValidityEvent
     menu_label = _("Validity events")
     menu_icon = "history"

@@ -2,10 +2,10 @@
 index-number ledger (read only)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
 from ..models import HolidayOverride, HolidayYear, IndexNumberRecord
+from .scoping import SiteScopedModelAdmin, SiteScopedPermissionHelper, scoped_site_filter
 
 
 class HolidayYearAdmin(ModelAdmin):
@@ -26,7 +26,7 @@ class HolidayOverrideAdmin(ModelAdmin):
     ordering = ("-date",)
 
 
-class ReadOnlyPermissionHelper(PermissionHelper):
+class ReadOnlyPermissionHelper(SiteScopedPermissionHelper):
     """Index numbers are assigned by publishing, never by hand."""
 
     def user_can_create(self, user):
@@ -39,12 +39,12 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
-class IndexNumberRecordAdmin(ModelAdmin):
+class IndexNumberRecordAdmin(SiteScopedModelAdmin):
     model = IndexNumberRecord
     menu_label = _("Index numbers")
     menu_icon = "list-ol"
     list_display = ("number", "title", "site", "assigned_at")
-    list_filter = ("site", "year")
+    list_filter = (scoped_site_filter(_("site")), "year")
     search_fields = ("number", "title")
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True

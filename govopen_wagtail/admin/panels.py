@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wagtail.admin.ui.components import Component
 
+from .. import permissions
 from ..checks import holiday_coverage_gaps
 from ..services.health import KINDS
 
@@ -19,8 +20,9 @@ class DisclosureAttentionPanel(Component):
     def get_context_data(self, parent_context=None):
         from ..models import DisclosureGuidePage
 
+        user = self.request.user
         guides = []
-        for guide in DisclosureGuidePage.objects.live().order_by("path"):
+        for guide in permissions.pages_for_user(DisclosureGuidePage.objects.live(), user).order_by("path"):
             office = guide.get_office()
             missing = office.missing()
             overdue = guide.review_overdue()
@@ -28,7 +30,7 @@ class DisclosureAttentionPanel(Component):
                 guides.append({"page": guide, "missing": missing, "overdue": overdue})
         from .catalog import health_counts
 
-        counts = health_counts()
+        counts = health_counts(user)
         return {
             "holiday_gaps": holiday_coverage_gaps(),
             "guides": guides,
@@ -39,15 +41,22 @@ class DisclosureAttentionPanel(Component):
     def consultation_context(self) -> dict:
         from ..models import ConsultationComment, ConsultationPage
 
-        pending = ConsultationComment.objects.pending()
+        from ..models import Notification
+        from ..ratelimit import forwarded_header_seen
+
+        user = self.request.user
+        pending = permissions.filter_for_user(ConsultationComment.objects.pending(), user)
         return {
+            "failed_notifications": permissions.filter_for_user(Notification.objects.failed(), user).count(),
+            "proxy_unconfigured": user.is_superuser and forwarded_header_seen(),
             "pending_comments": pending.count(),
             "held_comments": pending.exclude(held_words="").count(),
-            "feedback_overdue": ConsultationPage.objects.feedback_overdue(),
+            "feedback_overdue": permissions.pages_for_user(ConsultationPage.objects.all(), user).feedback_overdue(),
         }
 
     def render_html(self, parent_context=None):
         context = self.get_context_data(parent_context)
-        if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health")):
+        if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health",
+                                             "failed_notifications", "proxy_unconfigured")):
             return ""
         return super().render_html(parent_context)

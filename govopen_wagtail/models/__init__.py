@@ -38,6 +38,7 @@ from .platform import (
     OrganisationProfile,
     column_labels,
 )
+from .notifications import Notification
 from .registry import information_models
 from .search import DisclosureSearchPage, SearchEntry
 
@@ -79,6 +80,7 @@ __all__ = [
     "IndexNumberCounter",
     "IndexNumberMixin",
     "IndexNumberRecord",
+    "Notification",
     "OfficeContact",
     "OrganisationProfile",
     "column_labels",

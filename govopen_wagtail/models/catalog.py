@@ -20,8 +20,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from .. import calendar, catalog_rules
+from .. import calendar, catalog_rules, permissions
 from ..conf import govopen_settings
+from .forms import CROSS_SITE_MESSAGE, SameSitePageForm
 from .mixins import AttachmentBase, IndexNumberMixin
 from .platform import DisclosurePage
 
@@ -89,6 +90,9 @@ class CatalogPage(RoutablePageMixin, DisclosurePage):
 
 class CatalogCategory(models.Model):
     """One entry (一级/二级事项) of the catalog, with the standard columns."""
+
+    #: Site isolation: this record belongs to the site of this page (see permissions).
+    govopen_scope_page = "catalog"
 
     class Audience(models.TextChoices):
         PUBLIC = "public", pgettext_lazy("audience", "The whole public")
@@ -158,6 +162,10 @@ class CatalogCategory(models.Model):
                     break
                 seen.add(node.pk)
                 node = node.parent
+        if self.source_page_id and self.catalog_id and not permissions.same_site(
+            self.source_page.path, self.catalog.path
+        ):
+            errors.setdefault("source_page", []).append(CROSS_SITE_MESSAGE % {"title": self.source_page.title})
         if errors:
             raise ValidationError(errors)
 
@@ -168,9 +176,24 @@ class CatalogCategory(models.Model):
         self.time_limit_day = parsed.day
 
 
+class DisclosureItemForm(SameSitePageForm):
+    # Items are filed in their own site's catalog only.
+    site_choice_fields = {"catalog_category": "catalog__"}
+
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("catalog_category")
+        path = self._site_path()
+        if category is not None and path and not permissions.same_site(category.catalog.path, path):
+            self.add_error("catalog_category", CROSS_SITE_MESSAGE % {"title": category.name})
+        return cleaned
+
+
 class DisclosureItemPage(IndexNumberMixin, DisclosurePage):
     """One piece of actively disclosed information (条例 art. 12: index,
     name, content summary, date generated)."""
+
+    base_form_class = DisclosureItemForm
 
     summary = models.TextField(_("content summary"), blank=True)
     generated_date = models.DateField(

@@ -479,6 +479,9 @@ class ConsultationWindowRecord(models.Model):
     """Every window a consultation was published with; later rows are the
     public notices of extensions, reopenings and other changes."""
 
+    #: Site isolation: this record belongs to the site of this page (see permissions).
+    govopen_scope_page = "consultation"
+
     class Kind(models.TextChoices):
         INITIAL = "initial", pgettext_lazy("window", "Opened")
         EXTENDED = "extended", pgettext_lazy("window", "Extended")
@@ -525,6 +528,9 @@ class ConsultationWindowRecord(models.Model):
 class CommentGroup(models.Model):
     """One answer for one comment or for a group of similar comments."""
 
+    #: Site isolation: this record belongs to the site of this page (see permissions).
+    govopen_scope_page = "consultation"
+
     class Disposition(models.TextChoices):
         UNDECIDED = "undecided", pgettext_lazy("disposition", "Not yet decided")
         ADOPTED = "adopted", pgettext_lazy("disposition", "Adopted")
@@ -568,7 +574,8 @@ class CommentGroup(models.Model):
     def public_summary(self) -> str:
         if self.summary.strip():
             return privacy.mask(self.summary)
-        first = self.comments.exclude(status=ConsultationComment.Status.SPAM).order_by("received_at", "pk").first()
+        # Only what moderation let through is ever shown to the public.
+        first = self.comments.published().order_by("received_at", "pk").first()
         return first.public_body() if first else ""
 
 
@@ -594,6 +601,9 @@ class CommentQuerySet(models.QuerySet):
 
 class ConsultationComment(models.Model):
     """One comment, whatever channel it came through."""
+
+    #: Site isolation: this record belongs to the site of this page (see permissions).
+    govopen_scope_page = "consultation"
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("comment", "Awaiting review")
@@ -681,6 +691,18 @@ class ConsultationComment(models.Model):
 
     def public_name(self) -> str:
         return privacy.mask(self.display_name) if self.display_name else ""
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def public_status_label(self) -> str:
+        """The status as the receipt page may say it: a moderation decision
+        not to publish is internal, so it reads as "received" like a comment
+        still waiting."""
+        if self.is_published:
+            return self.get_status_display()
+        return str(pgettext_lazy("comment", "Received, being considered"))
 
     def received_label(self) -> str:
         return timezone.localtime(self.received_at, govopen_tz()).strftime("%Y-%m-%d %H:%M")

@@ -25,7 +25,6 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from simple_history.models import HistoricalRecords
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -33,9 +32,10 @@ from wagtail.models import Orderable, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from .. import calendar, docnumber
+from .. import calendar, docnumber, permissions
 from ..conf import govopen_settings
 from ..validators import document_number_validator
+from .forms import SameSitePageForm
 from .mixins import AttachmentBase, IndexNumberMixin
 from .platform import DisclosurePage
 
@@ -149,8 +149,12 @@ class NormativeDocumentQuerySet(PageQuerySet):
 NormativeDocumentManager = PageManager.from_queryset(NormativeDocumentQuerySet)
 
 
-class NormativeDocumentForm(WagtailAdminPageForm):
-    """Asks for a change note when a published document is republished."""
+class NormativeDocumentForm(SameSitePageForm):
+    """Asks for a change note when a published document is republished;
+    repeals, amendments and the consultation stay within the site."""
+
+    same_site_fields = ("consultation_page",)
+    same_site_child_fields = {"effects": ("target",)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -627,8 +631,11 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
 
     def apply_effects(self, user=None) -> list["ValidityEvent"]:
         created = []
-        for effect in self.effects.all():
+        for effect in self.effects.select_related("target"):
             if effect.target_id is None:
+                continue
+            # The form refuses cross-site effects; never apply one that got past it.
+            if not permissions.same_site(effect.target.path, self.path):
                 continue
             event, was_created = ValidityEvent.objects.get_or_create(
                 document_id=effect.target_id,
@@ -791,6 +798,9 @@ class DocumentEffect(Orderable):
 class ValidityEvent(models.Model):
     """One dated change to a document's legal validity. Append-only."""
 
+    #: Site isolation: this record belongs to the site of this page (see permissions).
+    govopen_scope_page = "document"
+
     class Kind(models.TextChoices):
         AMENDED = "amended", pgettext_lazy("validity event", "Amended")
         PARTLY_AMENDED = "partly_amended", pgettext_lazy("validity event", "Partly amended")
@@ -864,6 +874,14 @@ class ValidityEvent(models.Model):
             )
         if self.acting_document_id and self.acting_document_id == self.document_id:
             raise ValidationError({"acting_document": _("A document cannot amend or repeal itself.")})
+        if (
+            self.acting_document_id
+            and self.document_id
+            and not permissions.same_site(self.acting_document.path, self.document.path)
+        ):
+            from .forms import CROSS_SITE_MESSAGE
+
+            raise ValidationError({"acting_document": CROSS_SITE_MESSAGE % {"title": self.acting_document.title}})
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.pop("allow_update", False):
@@ -927,6 +945,9 @@ class ValidityState(models.Model):
 class DocumentChangeNote(models.Model):
     """A published change to a document's text, for the public history."""
 
+    #: Site isolation: this record belongs to the site of this page (see permissions).
+    govopen_scope_page = "document"
+
     document = models.ForeignKey(
         NormativeDocumentPage, on_delete=models.CASCADE, related_name="change_notes"
     )
@@ -958,6 +979,9 @@ class PublishedFile(models.Model):
     Files are kept when superseded, so the verification page can say which
     version an old download was.
     """
+
+    #: Site isolation: this record belongs to the site of this page (see permissions).
+    govopen_scope_page = "document"
 
     class Kind(models.TextChoices):
         DOCX = "docx", _("Word")
@@ -1004,8 +1028,14 @@ class PublishedFile(models.Model):
         return response
 
 
+class InterpretationForm(SameSitePageForm):
+    same_site_fields = ("document",)
+
+
 class InterpretationPage(IndexNumberMixin, DisclosurePage):
     """政策解读: explains a normative document."""
+
+    base_form_class = InterpretationForm
 
     class Form(models.TextChoices):
         TEXT = "text", _("Text")

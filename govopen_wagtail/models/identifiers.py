@@ -48,6 +48,9 @@ class IndexNumberRecord(models.Model):
     title = models.CharField(_("title when assigned"), max_length=255, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
 
+    #: Site isolation: this record belongs to this site (see permissions).
+    govopen_scope_site = "site"
+
     class Meta:
         ordering = ["-assigned_at"]
         constraints = [

@@ -120,9 +120,18 @@ class OrganisationProfile(OfficeContactFields, BaseSiteSetting):
         MultiFieldPanel(OfficeContactFields.office_panels(), heading=_("Disclosure office")),
     ]
 
+    #: Site isolation: this record belongs to this site (see permissions).
+    govopen_scope_site = "site"
+
     class Meta:
         verbose_name = _("organisation profile")
         verbose_name_plural = _("organisation profiles")
+
+    @classmethod
+    def get_permission_policy(cls):
+        from ..permissions import site_setting_policy
+
+        return site_setting_policy(cls)
 
     def clean(self) -> None:
         super().clean()

@@ -58,6 +58,11 @@ class DisclosureSearchPage(DisclosurePage):
         query = parse_query(request.GET)
         context["query"] = query
         if query.text or query.filters:
+            # A restriction added after indexing hides the page from the
+            # counts and facets too, not only from the list of hits.
+            from wagtail.models import Page
+
+            query.exclude_ids = frozenset(Page.objects.not_public().values_list("pk", flat=True))
             try:
                 results = get_backend().search(query)
             except Exception:  # a search server that is down: say so, not a 500

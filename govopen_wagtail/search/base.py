@@ -42,6 +42,10 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     ignored: list[str] = field(default_factory=list)
+    #: Pages that must not count at all (restricted since indexing): set at
+    #: query time by the search page, honoured by every backend in the hits,
+    #: the total and the facets.
+    exclude_ids: frozenset[int] = frozenset()
 
     @property
     def number_key(self) -> str:

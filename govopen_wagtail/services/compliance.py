@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import calendar
 from ..conf import govopen_settings
+from ..permissions import Scope
 from ..models.documents import InterpretationPage, NormativeDocumentPage, Validity
 
 
@@ -28,11 +29,15 @@ class Finding:
     provisional: bool = False
 
 
-def document_findings(today: dt.date | None = None) -> dict[str, list[Finding]]:
+def document_findings(today: dt.date | None = None, scope: Scope | None = None) -> dict[str, list[Finding]]:
+    """Findings over every site, or over ``scope``'s (a staff user's) only."""
     today = today or timezone.localdate()
     cal = calendar.get_calendar()
+    base = NormativeDocumentPage.objects.live()
+    if scope is not None:
+        base = base.filter(scope.page_q())
     documents = list(
-        NormativeDocumentPage.objects.live()
+        base
         .with_validity(today)
         .annotate(
             has_interpretation=Exists(
@@ -67,7 +72,7 @@ def document_findings(today: dt.date | None = None) -> dict[str, list[Finding]]:
             unconsulted.append(Finding(doc, _("No consultation linked and no reason recorded.")))
     expiring = [
         Finding(doc, _("Validity period ends on %(date)s.") % {"date": doc.end_of_validity})
-        for doc in NormativeDocumentPage.objects.live()
+        for doc in base
         .expiring_within(govopen_settings.EXPIRY_WARNING_DAYS, today)
         .order_by("end_of_validity")
     ]

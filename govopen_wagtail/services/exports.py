@@ -2,9 +2,11 @@
 force (CSV, XLSX, PDF) and the compiled collection (汇编, PDF and DOCX with a
 table of contents).
 
-Spreadsheet cells are escaped against formula injection: a value starting
-with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading ``'``,
-so a title like ``=HYPERLINK(...)`` is shown as text and never executed.
+Spreadsheet cells are escaped against formula injection (:func:`safe_cell`):
+a value starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return, also
+behind invisible characters, or any part of it that a spreadsheet reading
+``;``, ``|`` or tab as the separator would make a cell of, gets a ``'``, so a
+title like ``=HYPERLINK(...)`` is shown as text and never executed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -23,13 +26,29 @@ from ..models.documents import NormativeDocumentPage, Validity
 from .files import _normalise_zip, text_blocks
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Characters a spreadsheet may split a CSV line on, whatever the file says
+#: (Excel in many locales uses ";"; "|" and tab are common too).
+SEPARATORS = ",;\t|"
+#: Invisible characters a formula may hide behind.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u3000 "
+_PIECE_START = re.compile(r"([%s])([%s]*)(?=[=+\-@])" % (re.escape(SEPARATORS), re.escape(_INVISIBLE)))
+#: Longest text a spreadsheet cell holds (Excel's limit); longer is cut.
+MAX_CELL_CHARS = 32767
 #: Largest collection generated within a request; filter further for more.
 MAX_COLLECTION_DOCUMENTS = 300
 
 
 def safe_cell(value) -> str:
+    """A value that no spreadsheet will run as a formula, whichever separator
+    it splits the line on. Blanks stay blank; a lone "-" is text already."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    if not text or text == "-":
+        return text
+    # Every piece a ";"- or "|"-reading spreadsheet could make a cell of.
+    text = _PIECE_START.sub(lambda m: m.group(1) + m.group(2) + "'", text[:MAX_CELL_CHARS])
+    if text.lstrip(_INVISIBLE).startswith(FORMULA_PREFIXES):
+        text = "'" + text
+    return text
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from .. import calendar, catalog_rules
 from ..conf import govopen_settings
+from ..permissions import Scope
 from ..validators import phone_validator, postal_code_validator
 from . import links as link_checks
 from .catalog import annotate_tree
@@ -72,12 +73,17 @@ def _category_edit(pk: int) -> str:
     return reverse("govopen_wagtail_catalogcategory_modeladmin_edit", args=[pk])
 
 
-def catalog_findings(today: dt.date | None = None) -> list[Finding]:
+def _scoped(queryset, scope: Scope | None, prefix: str = ""):
+    """Staff see their own sites' findings only (see permissions)."""
+    return queryset if scope is None or scope.everything else queryset.filter(scope.page_q(prefix))
+
+
+def catalog_findings(today: dt.date | None = None, scope: Scope | None = None) -> list[Finding]:
     from ..models import CatalogPage
 
     today = today or timezone.localdate()
     findings = []
-    for catalog in CatalogPage.objects.live().order_by("path"):
+    for catalog in _scoped(CatalogPage.objects.live(), scope).order_by("path"):
         categories = annotate_tree(catalog)
         by_id = {c.pk: c for c in categories}
         # Entries disclosed only on application expect nothing published,
@@ -113,7 +119,7 @@ def catalog_findings(today: dt.date | None = None) -> list[Finding]:
     return findings
 
 
-def overdue_findings(progress: Progress | None = None) -> tuple[list[Finding], int]:
+def overdue_findings(progress: Progress | None = None, scope: Scope | None = None) -> tuple[list[Finding], int]:
     """Items first published later than their time limit after formation."""
     from ..models import CatalogCategory, DisclosureItemPage
 
@@ -122,7 +128,7 @@ def overdue_findings(progress: Progress | None = None) -> tuple[list[Finding], i
     default = catalog_rules.TimeLimit(catalog_rules.WORKING_DAYS, days=govopen_settings.ACTIVE_DISCLOSURE_WORKING_DAYS)
     deadlines: dict[tuple, dt.date | None] = {}
     rows = (
-        DisclosureItemPage.objects.live()
+        _scoped(DisclosureItemPage.objects.live(), scope)
         .filter(formed_date__isnull=False, first_published_at__isnull=False)
         .values_list("pk", "title", "formed_date", "first_published_at", "catalog_category_id")
         .order_by("pk")
@@ -175,13 +181,14 @@ def _link_sources():
         yield model, fields
 
 
-def link_findings(external: str = "fetch", progress: Progress | None = None) -> tuple[list[Finding], int]:
+def link_findings(external: str = "fetch", progress: Progress | None = None,
+                  scope: Scope | None = None) -> tuple[list[Finding], int]:
     """external: "fetch" (check over HTTP), "cached" (only known results), "off"."""
     occurrences: list[tuple[int, str, link_checks.Link]] = []
     for model, fields in _link_sources():
         if not fields:
             continue
-        for row in model.objects.live().values_list("pk", "title", *fields).iterator(chunk_size=2000):
+        for row in _scoped(model.objects.live(), scope).values_list("pk", "title", *fields).iterator(chunk_size=2000):
             pk, title = row[0], row[1]
             for html in row[2:]:
                 for link in link_checks.extract_links(html):
@@ -191,7 +198,8 @@ def link_findings(external: str = "fetch", progress: Progress | None = None) -> 
     from ..models import ConsultationAttachment, DisclosureItemAttachment, DocumentAttachment
 
     for relation in (DocumentAttachment, ConsultationAttachment, DisclosureItemAttachment):
-        for attachment in relation.objects.filter(page__live=True).select_related("document", "page"):
+        attachments = _scoped(relation.objects.filter(page__live=True), scope, "page__")
+        for attachment in attachments.select_related("document", "page"):
             if not link_checks.file_exists(attachment.document.file):
                 findings.append(Finding(
                     "broken_link", attachment.page.title,
@@ -215,7 +223,7 @@ def link_findings(external: str = "fetch", progress: Progress | None = None) -> 
     return findings, len(occurrences)
 
 
-def contact_findings() -> list[Finding]:
+def contact_findings(scope: Scope | None = None) -> list[Finding]:
     from ..models import DisclosureGuidePage
 
     checks = (
@@ -226,7 +234,7 @@ def contact_findings() -> list[Finding]:
         ("website", gettext("website"), URLValidator()),
     )
     findings = []
-    for guide in DisclosureGuidePage.objects.live().order_by("path"):
+    for guide in _scoped(DisclosureGuidePage.objects.live(), scope).order_by("path"):
         office = guide.get_office()
         for name, label, validator in checks:
             value = getattr(office, name)
@@ -247,14 +255,16 @@ def contact_findings() -> list[Finding]:
 
 
 def run_health_check(*, external: str = "fetch", progress: Progress | None = None,
-                     today: dt.date | None = None) -> HealthReport:
+                     today: dt.date | None = None, scope: Scope | None = None) -> HealthReport:
+    """The whole check; ``scope`` (a user's, from permissions) limits it to
+    that user's sites, None checks every site (the management command)."""
     started = time.perf_counter()
     report = HealthReport(external=external if govopen_settings.LINK_CHECK_EXTERNAL else "off")
-    report.findings += catalog_findings(today)
-    overdue, report.items_checked = overdue_findings(progress)
+    report.findings += catalog_findings(today, scope)
+    overdue, report.items_checked = overdue_findings(progress, scope)
     report.findings += overdue
-    broken, report.links_checked = link_findings(external, progress)
+    broken, report.links_checked = link_findings(external, progress, scope)
     report.findings += broken
-    report.findings += contact_findings()
+    report.findings += contact_findings(scope)
     report.seconds = time.perf_counter() - started
     return report

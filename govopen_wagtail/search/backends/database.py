@@ -91,7 +91,8 @@ class DatabaseBackend:
 
     def search(self, query: SearchQuery) -> SearchResults:
         words = segment.query_words(query.text)
-        entries = SearchEntry.objects.all()
+        entries = SearchEntry.objects.exclude(page_id__in=query.exclude_ids) if query.exclude_ids \
+            else SearchEntry.objects.all()
         score = Value(0, output_field=IntegerField())
         number_match = Q(pk__in=[])
         if query.number_key:

@@ -168,6 +168,8 @@ class ElasticsearchBackend:
             search = search.query(Q("bool", should=should, minimum_should_match=1))
         for name, value in query.filters.items():
             search = search.filter("term", **{"issuers" if name == "issuer" else name: value})
+        if query.exclude_ids:
+            search = search.exclude("ids", values=[str(pk) for pk in sorted(query.exclude_ids)])
         for name, field in (("kind", "kind"), ("year", "year"), ("issuer", "issuers"), ("category", "category"),
                             ("validity", "validity")):
             search.aggs.bucket(name, A("terms", field=field, size=20))
