@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_DIGITS = re.compile(r"[0-9]{1,18}")
+_DIGITS = re.compile(r"[0-9]{1,19}")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 #: Largest id accepted from a request: fits a signed 64-bit column and

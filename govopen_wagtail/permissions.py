@@ -234,3 +234,15 @@ def site_setting_policy(model):
             )
 
     return ScopedSitePermissionPolicy(model)
+
+
+def chooser_pages(pages: QuerySet, user) -> QuerySet:
+    """What a page chooser offers: the user's own pages (drafts included) and,
+    of other sites, only what the public can see anyway."""
+    scope = scope_for(user)
+    if scope.everything:
+        return pages
+    from wagtail.models import Page
+
+    public = Page.objects.live().public().values("pk")
+    return pages.filter(scope.page_q() | Q(pk__in=public) | Q(depth=1))

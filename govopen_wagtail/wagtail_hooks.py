@@ -67,3 +67,11 @@ def protect_attachments_of_restricted_pages(document, request):
 
     if not visitor_may_download(document, request):
         raise Http404
+
+
+@hooks.register("construct_page_chooser_queryset")
+def confine_page_chooser(pages, request):
+    # Other sites' drafts and protected pages are not offered (nor their titles shown).
+    from . import permissions
+
+    return permissions.chooser_pages(pages, request.user)

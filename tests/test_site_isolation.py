@@ -423,3 +423,22 @@ def test_a_new_school_joins_with_its_own_groups(client, world):
     assert world["school"]["comment"].receipt_number not in html
     assert world["bureau"]["comment"].receipt_number not in html
     assert permissions.scope_for(user).paths == (third.root_page.path,)
+
+
+# Choosers ---------------------------------------------------------------------------
+
+
+def test_page_chooser_offers_no_drafts_of_another_site(teacher, world):
+    bureau_consultations = world["bureau"]["draft"].get_parent()
+    url = reverse("wagtailadmin_choose_page_child", args=[bureau_consultations.pk])
+    html = teacher.get(url).json()["html"]
+    assert "泉教办征求意见稿" in html  # public anyway
+    assert "泉教办草稿征求意见" not in html
+    own = teacher.get(reverse("wagtailadmin_choose_page_child", args=[world["school"]["draft"].get_parent().pk]))
+    assert "泉实校草稿征求意见" in own.json()["html"]
+
+
+def test_page_chooser_search_offers_no_drafts_of_another_site(teacher, world):
+    response = teacher.get(reverse("wagtailadmin_choose_page_search"), {"q": "草稿"})
+    assert response.status_code == 200
+    assert "泉教办草稿征求意见" not in response.content.decode()

@@ -34,6 +34,7 @@ from wagtail.search import index
 
 from .. import calendar, docnumber, permissions
 from ..conf import govopen_settings
+from ..params import parse_date, parse_id, parse_year
 from ..validators import document_number_validator
 from .forms import SameSitePageForm
 from .mixins import AttachmentBase, IndexNumberMixin
@@ -91,10 +92,8 @@ def parse_as_of(value: str | None) -> tuple[dt.date, bool]:
     today = timezone.localdate()
     if not value:
         return today, True
-    try:
-        return dt.date.fromisoformat(value.strip()), True
-    except ValueError:
-        return today, False
+    parsed = parse_date(value)
+    return (parsed, True) if parsed is not None else (today, False)
 
 
 class NormativeDocumentQuerySet(PageQuerySet):
@@ -237,10 +236,11 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
             value = params.get(name, "")
             if not value:
                 continue
-            if not (value.isdigit() and len(value) <= 9):
+            number = parse_year(value) if name == "year" else parse_id(value)
+            if number is None:
                 state["ignored"].append(name)
                 continue
-            number = state[name] = int(value)
+            state[name] = number
             if name == "year":
                 qs = qs.filter(published_date__year=number)
             elif name == "category":
@@ -392,6 +392,8 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
     def api_detail(self, request, pk):
         from ..views import library
 
+        if parse_id(pk) is None:
+            raise Http404
         return library.api_detail(self, request, pk)
 
     @path("verify/", name="verify")
@@ -767,6 +769,8 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
     @path("files/v/<int:file_id>/", name="download_version")
     def download_version(self, request, file_id):
         """Any file ever published for this document (attachments, old versions)."""
+        if parse_id(file_id) is None:  # beyond what the database holds
+            raise Http404
         published = get_object_or_404(PublishedFile, pk=file_id, document=self)
         return published.as_response()
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext
 
 from ..models.documents import Validity
+from ..params import parse_int, parse_year
 from .base import KINDS, SORTS, SearchQuery, clean_text
 
 MAX_PAGE = 500
@@ -23,8 +24,8 @@ def parse_query(params) -> SearchQuery:
     elif kind:
         ignored.append(gettext("Unknown content type “%(value)s” was ignored.") % {"value": clean_text(kind)[:30]})
     year = params.get("year", "")
-    if year.isdigit() and 1949 <= int(year) <= 2100:
-        query.year = int(year)
+    if parse_year(year) is not None:
+        query.year = parse_year(year)
     elif year:
         ignored.append(gettext("Unknown year “%(value)s” was ignored.") % {"value": clean_text(year)[:30]})
     validity = params.get("validity", "")
@@ -36,8 +37,8 @@ def parse_query(params) -> SearchQuery:
     query.category = clean_text(params.get("category", ""))[:100]
     sort = params.get("sort", "relevance")
     query.sort = sort if sort in SORTS else "relevance"
-    page = params.get("page", "1")
-    query.page = min(int(page), MAX_PAGE) if page.isdigit() and int(page) >= 1 else 1
+    page = parse_int(params.get("page", "1"), minimum=1)
+    query.page = min(page, MAX_PAGE) if page is not None else 1
     return query
 
 

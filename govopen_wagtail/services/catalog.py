@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from wagtail.models import Page
 
+from .. import params
 from ..models.catalog import CatalogCategory, CatalogPage, DisclosureItemPage
 from ..models.registry import information_models
 
@@ -139,7 +140,7 @@ def table_context(catalog: CatalogPage, request) -> dict:
     if code and chosen is None:
         ignored.append(gettext("Unknown catalog entry “%(value)s” was ignored.") % {"value": code})
     year_text = request.GET.get("year", "")[:8]
-    year = int(year_text) if year_text.isdigit() and 1990 <= int(year_text) <= 2100 else None
+    year = params.parse_year(year_text)
     if year_text and year is None:
         ignored.append(gettext("Unknown year “%(value)s” was ignored.") % {"value": _CONTROL.sub("", year_text)})
 

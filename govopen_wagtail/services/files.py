@@ -203,8 +203,10 @@ def current_file(page: NormativeDocumentPage, kind: str) -> PublishedFile:
 
 
 def find_by_hash(digest: str, within=None):
-    """Published files with this SHA-256, newest first (under ``within``, a page)."""
-    found = PublishedFile.objects.filter(sha256=digest, document__live=True)
+    """Published files with this SHA-256, newest first (under ``within``, a page).
+    Documents behind a password, login or group restriction are never named."""
+    public = NormativeDocumentPage.objects.live().public().values("pk")
+    found = PublishedFile.objects.filter(sha256=digest, document_id__in=public)
     if within is not None:
         found = found.filter(document__path__startswith=within.path)
     return found.select_related("document").order_by("-created_at")

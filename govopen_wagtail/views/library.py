@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from .. import params
 from ..models.documents import SubjectCategory, Validity, ValidityEvent, parse_as_of
 from ..services import exports
 
@@ -92,14 +93,14 @@ def collection(library, request):
     on, _ok = parse_as_of(request.GET.get("as_of"))
     documents = in_force(library, on)
     label = []
-    year = request.GET.get("year", "")
-    if year.isdigit() and len(year) == 4:
-        documents = documents.filter(published_date__year=int(year))
-        label.append(year)
-    category = request.GET.get("category", "")
-    if category.isdigit() and len(category) <= 9:
-        documents = documents.filter(category_id=int(category))
-        found = SubjectCategory.objects.filter(pk=int(category)).first()
+    year = params.parse_year(request.GET.get("year"))
+    if year is not None:
+        documents = documents.filter(published_date__year=year)
+        label.append(str(year))
+    category = params.parse_id(request.GET.get("category"))
+    if category is not None:
+        documents = documents.filter(category_id=category)
+        found = SubjectCategory.objects.filter(pk=category).first()
         if found:
             label.append(found.name)
     documents = list(documents[: exports.MAX_COLLECTION_DOCUMENTS + 1])

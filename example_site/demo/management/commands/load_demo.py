@@ -396,6 +396,7 @@ class Command(BaseCommand):
         get_backend().rebuild(all_documents())
         if not no_superuser:
             self.create_superuser()
+            self.create_school_staff()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded: bureau at http://127.0.0.1:8000/, "
@@ -780,7 +781,7 @@ class Command(BaseCommand):
             DisclosureIndexPage(
                 title="信息公开",
                 slug="xxgk",
-                intro=p("学校依照《高等学校信息公开办法》《中小学校信息公开》等规定公开学校信息。"),
+                intro=p("学校依照《教育部关于推进中小学信息公开工作的意见》（教办〔2010〕15号）公开学校信息。"),
             ),
             at(2021, 9, 1),
         )
@@ -829,6 +830,17 @@ class Command(BaseCommand):
             at(2026, 8, 25, 10),
         )
         return home
+
+    def create_school_staff(self) -> None:
+        """The school's own teacher, confined to the school's site."""
+        from govopen_wagtail.services.site_groups import create_site_groups
+
+        groups = create_site_groups(Site.objects.get(hostname=SCHOOL_HOSTNAME))
+        User = get_user_model()
+        if not User.objects.filter(username="teacher").exists():
+            teacher = User.objects.create_user("teacher", "teacher@example.invalid", "teacher")
+            teacher.groups.add(groups.editors, groups.moderators)
+            self.stdout.write("Created the school's editor: teacher / teacher (sees the school's records only).")
 
     def create_superuser(self) -> None:
         User = get_user_model()
