@@ -442,3 +442,15 @@ def test_page_chooser_search_offers_no_drafts_of_another_site(teacher, world):
     response = teacher.get(reverse("wagtailadmin_choose_page_search"), {"q": "草稿"})
     assert response.status_code == 200
     assert "泉教办草稿征求意见" not in response.content.decode()
+
+
+def test_history_of_install_wide_records_needs_their_permission(client, world):
+    from django.contrib.auth.models import Permission
+
+    from govopen_wagtail.models import HolidayOverride
+
+    holiday = HolidayOverride.objects.create(date=dt.date(2027, 1, 1), name="元旦", is_working_day=False)
+    clerk = get_user_model().objects.create_user("clerk2", "c2@example.invalid", "pw")
+    clerk.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(clerk)
+    assert denied(client.get(_action("holidayoverride", "history", holiday.pk)))

@@ -1,15 +1,14 @@
 """Admin for issuers, subject categories and the validity ledger."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin
 
-from .scoping import ScopedCreateView, SiteScopedModelAdmin
+from .scoping import CheckedModelAdmin, ScopedCreateView, SiteScopedModelAdmin
 
 from ..models import Issuer, SubjectCategory, ValidityEvent
 from .holidays import ReadOnlyPermissionHelper
 
 
-class IssuerAdmin(ModelAdmin):
+class IssuerAdmin(CheckedModelAdmin):
     model = Issuer
     menu_label = _("Issuing bodies")
     menu_icon = "group"
@@ -17,7 +16,7 @@ class IssuerAdmin(ModelAdmin):
     search_fields = ("name", "code")
 
 
-class SubjectCategoryAdmin(ModelAdmin):
+class SubjectCategoryAdmin(CheckedModelAdmin):
     model = SubjectCategory
     menu_label = _("Subject categories")
     menu_icon = "tag"

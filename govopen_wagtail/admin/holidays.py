@@ -2,13 +2,12 @@
 index-number ledger (read only)."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail_modeladmin.options import ModelAdmin
 
 from ..models import HolidayOverride, HolidayYear, IndexNumberRecord
-from .scoping import SiteScopedModelAdmin, SiteScopedPermissionHelper, scoped_site_filter
+from .scoping import CheckedModelAdmin, SiteScopedModelAdmin, SiteScopedPermissionHelper, scoped_site_filter
 
 
-class HolidayYearAdmin(ModelAdmin):
+class HolidayYearAdmin(CheckedModelAdmin):
     model = HolidayYear
     menu_label = _("Holiday years")
     menu_icon = "date"
@@ -16,7 +15,7 @@ class HolidayYearAdmin(ModelAdmin):
     search_fields = ("notice_title", "notice_number")
 
 
-class HolidayOverrideAdmin(ModelAdmin):
+class HolidayOverrideAdmin(CheckedModelAdmin):
     model = HolidayOverride
     menu_label = _("Holidays and make-up days")
     menu_icon = "calendar-alt"

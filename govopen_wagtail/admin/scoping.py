@@ -32,8 +32,17 @@ class SiteScopedPermissionHelper(PermissionHelper):
 
 
 class ScopedHistoryView(HistoryView):
+    # wagtail-modeladmin's history view checks nothing: anyone with admin
+    # access could read any record's history.
     def check_action_permitted(self, user):
         return self.permission_helper.user_can_inspect_obj(user, self.instance)
+
+
+class CheckedModelAdmin(ModelAdmin):
+    """Base for the plugin's install-wide records (holidays, issuers …):
+    their history is shown to those who may see the record only."""
+
+    history_view_class = ScopedHistoryView
 
 
 def scope_form_choices(form, user) -> None:
@@ -69,11 +78,10 @@ class ScopedEditView(ScopedFormMixin, EditView):
     pass
 
 
-class SiteScopedModelAdmin(ModelAdmin):
+class SiteScopedModelAdmin(CheckedModelAdmin):
     """Base for the plugin's modeladmins of site-bound records."""
 
     permission_helper_class = SiteScopedPermissionHelper
-    history_view_class = ScopedHistoryView
     create_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
 
