@@ -296,3 +296,91 @@ def check_request_safety(app_configs=None, **kwargs):
             id="govopen_wagtail.W006",
         ))
     return warnings
+
+
+#: Blocks of GOVOPEN_BASE_TEMPLATE that the plugin's pages fill.
+REQUIRED_BLOCKS = ("title", "extra_css", "content")
+
+
+def template_block_names(name: str) -> set[str]:
+    """Every {% block %} a template defines, its parents' included."""
+    from django.template.loader_tags import BlockNode, ExtendsNode
+
+    def walk(nodelist, found):
+        for node in nodelist:
+            if isinstance(node, BlockNode):
+                found.add(node.name)
+            for attr in getattr(node, "child_nodelists", ()):
+                walk(getattr(node, attr, None) or [], found)
+            if isinstance(node, ExtendsNode):
+                parent = node.parent_name.resolve({}) if hasattr(node.parent_name, "resolve") else None
+                if isinstance(parent, str):
+                    found |= template_block_names(parent)
+        return found
+
+    template = get_template(name)
+    return walk(getattr(template, "template", template).nodelist, set())
+
+
+@register()
+def check_site_integration(app_configs=None, **kwargs):
+    """How the plugin fits the host site: blocks, languages, PDF prerequisites (W007–W009)."""
+    from django.conf import settings
+
+    warnings = []
+    base = govopen_settings.BASE_TEMPLATE
+    if isinstance(base, str) and base:
+        try:
+            missing = [b for b in REQUIRED_BLOCKS if b not in template_block_names(base)]
+        except Exception:  # E002/E003 already say what is wrong with it
+            missing = []
+        if missing:
+            warnings.append(Warning(
+                f"GOVOPEN_BASE_TEMPLATE '{base}' has no block {', '.join(missing)}: the plugin's pages put "
+                "their title, stylesheet and content there, so they would be unstyled (and overflow on a phone) "
+                "or empty.",
+                hint="Add {% block extra_css %}{% endblock %} in <head> (and the others) to your base template, "
+                     "or point GOVOPEN_BASE_TEMPLATE at one that has them.",
+                id="govopen_wagtail.W007",
+            ))
+    code = (getattr(settings, "LANGUAGE_CODE", "") or "").lower()
+    languages = {c.lower() for c, _name in getattr(settings, "LANGUAGES", [])}
+    if settings.USE_I18N and code.startswith("zh") and not ({"zh-hans", "zh-cn", "zh"} & languages):
+        warnings.append(Warning(
+            f"LANGUAGE_CODE is '{code}' but LANGUAGES has no Simplified Chinese: the plugin's pages and admin "
+            "would fall back to English.",
+            hint="Add ('zh-hans', '简体中文') to LANGUAGES.",
+            id="govopen_wagtail.W008",
+        ))
+    warnings += pdf_prerequisite_warnings()
+    return warnings
+
+
+def pdf_prerequisite_warnings() -> list:
+    """WeasyPrint needs Pango; Chinese PDFs need a CJK font (else every
+    character is a box, and the file is then kept under its SHA-256)."""
+    import shutil
+    import subprocess
+
+    problems = []
+    try:
+        import weasyprint  # noqa: F401  (loads Pango through cffi)
+    except Exception as exc:  # OSError when libpango is missing
+        problems.append(f"WeasyPrint cannot load ({exc.__class__.__name__}: {exc})")
+    else:
+        if shutil.which("fc-list"):
+            try:
+                out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+                                     timeout=10).stdout
+            except (OSError, subprocess.SubprocessError):
+                out = "?"
+            if not out.strip():
+                problems.append("no font with Chinese characters is installed")
+    if not problems:
+        return []
+    return [Warning(
+        "Word/PDF versions of documents cannot be made properly: " + "; ".join(problems) + ".",
+        hint="On Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk "
+             "(see docs/tutorial/install.md).",
+        id="govopen_wagtail.W009",
+    )]

@@ -4,8 +4,11 @@
 # WeasyPrint, gettext for compilemessages. Installs only what is missing; needs root (or sudo).
 set -euo pipefail
 
+# Usage: system-packages.sh [demo]  (demo: everything but the test browser)
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ "${1:-}" != "demo" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fi
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 # WeasyPrint (PDF versions of documents) needs Pango.

@@ -374,3 +374,39 @@ def test_dates_are_strict():
     assert params.parse_date("2024-02-29") == dt.date(2024, 2, 29)
     for bad in ("2023-02-29", "0000-01-01", "9999-12-31", "2024-13-01", "２０２４-01-01", "2024/01/01", ""):
         assert params.parse_date(bad) is None
+
+
+# Fitting into the host site: system checks ----------------------------------------------------------
+
+
+def test_base_template_without_the_plugins_blocks_is_warned_about(settings, tmp_path):
+    (tmp_path / "bare_base.html").write_text("<html><head><title>x</title></head><body>{% block body %}{% endblock %}</body></html>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    assert "govopen_wagtail.W007" not in _ids()
+    settings.GOVOPEN_BASE_TEMPLATE = "bare_base.html"
+    messages = [m for m in run_checks() if m.id == "govopen_wagtail.W007"]
+    assert messages and "extra_css" in messages[0].msg
+
+
+def test_a_chinese_site_without_zh_hans_in_languages_is_warned_about(settings):
+    assert "govopen_wagtail.W008" not in _ids()
+    settings.LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
+    settings.LANGUAGE_CODE = "zh-hans"
+    assert "govopen_wagtail.W008" in _ids()
+    settings.LANGUAGE_CODE = "en"  # an English site keeps its languages: nothing required
+    assert "govopen_wagtail.W008" not in _ids()
+
+
+def test_missing_cjk_font_is_warned_about(monkeypatch):
+    import subprocess
+
+    from govopen_wagtail import checks
+
+    assert checks.pdf_prerequisite_warnings() == []  # this machine has Pango and Noto CJK
+
+    class NoFonts:
+        stdout = ""
+
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: NoFonts())
+    warnings = checks.pdf_prerequisite_warnings()
+    assert warnings and warnings[0].id == "govopen_wagtail.W009" and "Chinese" in warnings[0].msg

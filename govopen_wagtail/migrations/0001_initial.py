@@ -13,21 +13,26 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Wagtail 8 makes the page model swappable (WAGTAIL_PAGE_MODEL); 7.4 LTS has
+# no such setting: the same migration runs on both.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
+
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        migrations.swappable_dependency(PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
             name='DisclosureColumnPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('column', models.CharField(choices=[('active', 'Statutory active disclosure'), ('reports', 'Annual reports'), ('other', 'Other')], default='other', help_text='Which standard column of the platform this page is, if any.', max_length=20, verbose_name='column')),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
@@ -40,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DisclosureGuidePage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('index_number', models.CharField(blank=True, db_index=True, editable=False, help_text='Assigned automatically when the page is first published.', max_length=100, verbose_name='index number')),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
                 ('information_arrangement', wagtail.fields.RichTextField(default=govopen_wagtail.models.defaults.information_arrangement, help_text='条例 art. 12: how the information is classified and arranged.', verbose_name='categories and arrangement of information')),
@@ -67,7 +72,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DisclosureItemPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('index_number', models.CharField(blank=True, db_index=True, editable=False, help_text='Assigned automatically when the page is first published.', max_length=100, verbose_name='index number')),
                 ('summary', models.TextField(blank=True, verbose_name='content summary')),
                 ('generated_date', models.DateField(default=django.utils.timezone.localdate, help_text='生成日期, shown in the catalog.', verbose_name='date generated')),
@@ -84,7 +89,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DisclosureRulesPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('index_number', models.CharField(blank=True, db_index=True, editable=False, help_text='Assigned automatically when the page is first published.', max_length=100, verbose_name='index number')),
                 ('document_number', models.CharField(blank=True, help_text='发文字号, e.g. 泉教办〔2018〕85号. Written forms like [2018] are corrected.', max_length=100, validators=[govopen_wagtail.validators.document_number_validator], verbose_name='document number')),
                 ('effective_date', models.DateField(blank=True, null=True, verbose_name='effective date')),
@@ -129,9 +134,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='DisclosureIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
-                ('application_page', models.ForeignKey(blank=True, help_text='Where the “disclosure on application” entry links to. Leave empty to link to the application section of the guide.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='applications page')),
+                ('application_page', models.ForeignKey(blank=True, help_text='Where the “disclosure on application” entry links to. Leave empty to link to the application section of the guide.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='applications page')),
             ],
             options={
                 'verbose_name': 'disclosure platform',
@@ -227,7 +232,7 @@ class Migration(migrations.Migration):
                 ('serial', models.PositiveIntegerField(verbose_name='serial')),
                 ('title', models.CharField(blank=True, max_length=255, verbose_name='title when assigned')),
                 ('assigned_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='assigned at')),
-                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL)),
                 ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='wagtailcore.site')),
             ],
             options={

@@ -10,13 +10,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Wagtail 8 makes the page model swappable (WAGTAIL_PAGE_MODEL); 7.4 LTS has
+# no such setting: the same migration runs on both.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('govopen_wagtail', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        migrations.swappable_dependency(PAGE_MODEL),
     ]
 
     operations = [
@@ -36,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='NormativeDocumentIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
@@ -61,7 +66,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='NormativeDocumentPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('index_number', models.CharField(blank=True, db_index=True, editable=False, help_text='Assigned automatically when the page is first published.', max_length=100, verbose_name='index number')),
                 ('document_number', models.CharField(help_text='发文字号, e.g. 泉教办〔2018〕85号. Written forms like [2018] are corrected.', max_length=100, validators=[govopen_wagtail.validators.document_number_validator], verbose_name='document number')),
                 ('number_issuer', models.CharField(blank=True, db_index=True, editable=False, max_length=100)),
@@ -77,7 +82,7 @@ class Migration(migrations.Migration):
                 ('no_consultation_reason', models.TextField(blank=True, verbose_name='reason no consultation was needed')),
                 ('change_note', models.TextField(blank=True, help_text='What changed in this publication; shown in the public history of changes.', verbose_name='change note')),
                 ('minor_change', models.BooleanField(default=False, help_text='A typo or formatting fix that needs no public note.', verbose_name='minor correction')),
-                ('consultation_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='public consultation')),
+                ('consultation_page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='public consultation')),
                 ('issuers', modelcluster.fields.ParentalManyToManyField(related_name='documents', to='govopen_wagtail.issuer', verbose_name='issuing bodies')),
                 ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='govopen_wagtail.subjectcategory', verbose_name='subject category')),
             ],
@@ -90,7 +95,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='InterpretationPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('index_number', models.CharField(blank=True, db_index=True, editable=False, help_text='Assigned automatically when the page is first published.', max_length=100, verbose_name='index number')),
                 ('form', models.CharField(choices=[('text', 'Text'), ('graphic', 'Graphic'), ('media', 'Audio or video'), ('press', 'Press conference'), ('interview', 'Interview'), ('expert', 'Expert commentary')], default='text', max_length=20, verbose_name='form')),
                 ('author', models.CharField(blank=True, max_length=255, verbose_name='author')),

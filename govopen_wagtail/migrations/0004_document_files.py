@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('govopen_wagtail', '0003_subject_categories'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         ('wagtaildocs', '0014_alter_document_file_size'),
     ]
 

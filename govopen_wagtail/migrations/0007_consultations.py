@@ -21,11 +21,16 @@ def drop_links_to_other_pages(apps, schema_editor):
     ).update(consultation_page=None)
 
 
+# Wagtail 8 makes the page model swappable (WAGTAIL_PAGE_MODEL); 7.4 LTS has
+# no such setting: the same migration runs on both.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('govopen_wagtail', '0006_office_contact_fields'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         ('wagtaildocs', '0014_alter_document_file_size'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -34,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ConsultationIndexPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
@@ -46,7 +51,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ConsultationPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('index_number', models.CharField(blank=True, db_index=True, editable=False, help_text='Assigned automatically when the page is first published.', max_length=100, verbose_name='index number')),
                 ('summary', models.TextField(help_text='One or two sentences for listings.', max_length=500, verbose_name='summary')),
                 ('draft', wagtail.fields.StreamField([('section', 2)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'help_text': 'E.g. 第一条 or 一、总体要求. Comments can refer to it.', 'label': 'heading', 'max_length': 200, 'required': False}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link'], 'label': 'text'}), 2: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 1)]], {})}, help_text='Split the draft into sections (chapters or articles) so comments can refer to them.', verbose_name='draft text')),

@@ -9,20 +9,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Wagtail 8 makes the page model swappable (WAGTAIL_PAGE_MODEL); 7.4 LTS has
+# no such setting: the same migration runs on both.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('govopen_wagtail', '0007_consultations'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
         ('wagtaildocs', '0014_alter_document_file_size'),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
+        migrations.swappable_dependency(PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
             name='CatalogPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
@@ -55,7 +60,7 @@ class Migration(migrations.Migration):
                 ('audience', models.CharField(choices=[('public', 'The whole public'), ('specific', 'Specific people')], default='public', max_length=20, verbose_name='audience')),
                 ('mode', models.CharField(choices=[('active', 'Active disclosure'), ('application', 'On application')], default='active', max_length=20, verbose_name='mode')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='govopen_wagtail.catalogcategory', verbose_name='parent entry')),
-                ('source_page', models.ForeignKey(blank=True, help_text='E.g. the normative-document library or the consultation list: their pages count as items of this entry.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='also includes everything published under')),
+                ('source_page', models.ForeignKey(blank=True, help_text='E.g. the normative-document library or the consultation list: their pages count as items of this entry.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=PAGE_MODEL, verbose_name='also includes everything published under')),
                 ('catalog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='govopen_wagtail.catalogpage')),
             ],
             options={

@@ -6,18 +6,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# Wagtail 8 makes the page model swappable (WAGTAIL_PAGE_MODEL); 7.4 LTS has
+# no such setting: the same migration runs on both.
+PAGE_MODEL = getattr(settings, "WAGTAIL_PAGE_MODEL", "wagtailcore.Page")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('govopen_wagtail', '0008_catalog'),
-        ('wagtailcore', '0098_apitoken'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
         migrations.CreateModel(
             name='DisclosureSearchPage',
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=PAGE_MODEL)),
                 ('intro', models.TextField(blank=True, verbose_name='introduction')),
             ],
             options={
@@ -29,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('page', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=PAGE_MODEL)),
                 ('kind', models.CharField(db_index=True, max_length=20)),
                 ('title', models.CharField(max_length=255)),
                 ('title_words', models.TextField()),
