@@ -15,6 +15,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from .conf import govopen_settings
 from .identifiers import IndexNumberFormatError, validate_index_number_format
@@ -233,8 +234,10 @@ def check_holiday_coverage(app_configs=None, **kwargs):
             f"No holiday data for {year}: working days in {year} are counted Monday–Friday "
             "and deadlines are marked provisional.",
             hint=(
-                f"Enter the State Council's {year} holiday notice under "
-                "Government information disclosure → Holidays in the Wagtail admin, "
+                f"Enter the State Council's {year} holiday notice in the Wagtail admin under "
+                f"{gettext('Disclosure')} → {gettext('Holidays and make-up days')} "
+                "(and the year itself under "
+                f"{gettext('Disclosure')} → {gettext('Holiday years')}), "
                 "or upgrade the chinesecalendar package."
             ),
             id="govopen_wagtail.W001",

@@ -55,6 +55,10 @@ DEFAULTS: dict[str, Any] = {
     # Generate the Word and PDF versions of a normative document (as a
     # task) each time it is published. Downloads generate them on demand too.
     "GENERATE_FILES_ON_PUBLISH": True,
+    # With Django's immediate task backend (no worker), run slow tasks such as
+    # file generation in a background thread so editors never wait for them.
+    # False runs them inside the request (tests on in-memory SQLite do).
+    "BACKGROUND_THREADS": True,
     # Font stack for generated PDFs; needs a CJK font on the server
     # (Debian: fonts-noto-cjk).
     "PDF_FONT_FAMILY": "'Noto Serif CJK SC', 'Source Han Serif SC', 'SimSun', serif",
@@ -124,8 +128,19 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_BACKEND": {"CLASS": "govopen_wagtail.search.backends.database.DatabaseBackend", "OPTIONS": {}},
     # An extra jieba user dictionary (one "word [frequency] [tag]" per line).
     "SEARCH_USER_DICTIONARY": "",
+    # Each site's search covers its own pages. True opens every search to
+    # every site of the install; a list of hostnames opens those sites'
+    # searches (e.g. the bureau's) to all sites (its schools).
+    "SEARCH_ALL_SITES": [],
     # How much of a page's text is indexed, in characters.
     "SEARCH_MAX_BODY_CHARS": 20000,
+    # Replace a non-ASCII slug (Wagtail makes one from a Chinese title, and it
+    # becomes a very long percent-encoded address) with a short readable one
+    # such as doc-2018-85 or item-20260825; editors can still change it.
+    "ASCII_SLUGS": True,
+    # Show the plugin's breadcrumb trail on its pages. Turn off when the site's
+    # base template draws its own, so visitors do not see two.
+    "BREADCRUMBS": True,
     # Flag the guide as due for review when "last reviewed" is older than this.
     "GUIDE_REVIEW_INTERVAL_DAYS": 365,
 }

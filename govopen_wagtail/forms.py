@@ -56,7 +56,21 @@ def captcha_field() -> forms.Field | None:
         },
         **spec.get("OPTIONS", {}),
     }
+    if spec["CLASS"] == "captcha.fields.CaptchaField" and "widget" not in options:
+        options["widget"] = _captcha_widget()
     return import_string(spec["CLASS"])(**options)
+
+
+def _captcha_widget():
+    from captcha.fields import CaptchaTextInput
+
+    class GovopenCaptchaInput(CaptchaTextInput):
+        """The picture with a text alternative, and a button for a new picture
+        that works without JavaScript and keeps what was typed."""
+
+        template_name = "govopen_wagtail/includes/captcha_widget.html"
+
+    return GovopenCaptchaInput()
 
 
 class CommentForm(forms.Form):
@@ -80,10 +94,13 @@ class CommentForm(forms.Form):
     )
     contact_email = forms.EmailField(
         label=_("E-mail (optional, never shown)"), required=False, max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Enter an e-mail address like name@example.com.")},
     )
     contact_phone = forms.CharField(
-        label=_("Phone (optional, never shown)"), required=False, max_length=40, validators=[contact_phone_validator]
+        label=_("Phone (optional, never shown)"), required=False, max_length=40, validators=[contact_phone_validator],
+        # A phone's number pad, and the browser's saved number.
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     notify = forms.BooleanField(
         label=_("E-mail me when my comment is published and when the feedback is out"), required=False

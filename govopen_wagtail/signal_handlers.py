@@ -34,7 +34,9 @@ def generate_files(sender, instance, revision=None, **kwargs) -> None:
     if not govopen_settings.GENERATE_FILES_ON_PUBLISH:
         return
     page_id, revision_id = instance.pk, getattr(revision, "pk", None)
-    transaction.on_commit(lambda: generate_document_files.enqueue(page_id, revision_id))
+    from .services.background import run_in_background
+
+    transaction.on_commit(lambda: run_in_background(generate_document_files, page_id, revision_id))
 
 
 def register() -> None:

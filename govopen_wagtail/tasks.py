@@ -14,11 +14,14 @@ def generate_document_files(page_id: int, revision_id: int | None = None) -> int
     from .models import NormativeDocumentPage
     from .services.files import publish_files
 
+    from .services.files import recorded_generation
+
     page = NormativeDocumentPage.objects.filter(pk=page_id, live=True).first()
     if page is None:
         return 0
     revision = Revision.objects.filter(pk=revision_id).first() if revision_id else None
-    return len(publish_files(page, revision))
+    with recorded_generation(page):
+        return len(publish_files(page, revision))
 
 
 @task()

@@ -8,6 +8,7 @@ set -euo pipefail
 need=()
 if [ "${1:-}" != "demo" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v npm >/dev/null 2>&1 || need+=(npm)  # axe-core for the accessibility checks
 fi
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)

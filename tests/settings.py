@@ -121,3 +121,5 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Rendering Word/PDF on every publish would slow every test; downloads still
 # generate on demand, and tests of generation turn this on.
 GOVOPEN_GENERATE_FILES_ON_PUBLISH = False
+# In-memory SQLite is one connection per thread: background work runs inline.
+GOVOPEN_BACKGROUND_THREADS = False

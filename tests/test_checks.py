@@ -92,3 +92,15 @@ def test_holiday_check_emits_a_warning_per_year(monkeypatch):
     messages = checks.check_holiday_coverage()
     assert ids(messages) == ["govopen_wagtail.W001"]
     assert "2027" in messages[0].msg
+
+
+def test_holiday_hint_names_the_real_menu_in_the_sites_language(monkeypatch):
+    from django.utils import translation
+
+    from govopen_wagtail import checks
+
+    monkeypatch.setattr(checks, "holiday_coverage_gaps", lambda: [2027])
+    with translation.override("zh-hans"):
+        hint = checks.check_holiday_coverage()[0].hint
+    assert "政务公开" in hint or "信息公开" in hint
+    assert "Government information disclosure" not in hint

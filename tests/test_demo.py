@@ -53,3 +53,30 @@ def test_demo_is_idempotent_and_can_be_reset():
     call_command("load_demo", "--reset", verbosity=0)
     assert DisclosureItemPage.objects.count() == count
     assert Site.objects.count() == 2
+
+
+def test_demo_home_page_title_is_not_doubled(client):
+    call_command("load_demo", verbosity=0)
+    html = client.get("/").content.decode()
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert title.count("泉州市教育局") == 1
+
+
+def test_demo_school_cites_only_rules_that_apply_to_schools(client):
+    call_command("load_demo", verbosity=0)
+    html = client.get("/xxgk/", HTTP_HOST="school.localhost:8000").content.decode()
+    assert "教办〔2010〕15号" in html
+    assert "《中小学校信息公开》" not in html and "高等学校信息公开办法" not in html
+
+
+def test_demo_school_teacher_sees_only_the_school(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from govopen_wagtail.models import ConsultationComment
+
+    call_command("load_demo", verbosity=0)
+    client.force_login(get_user_model().objects.get(username="teacher"))
+    html = client.get(reverse("govopen_wagtail_consultationcomment_modeladmin_index")).content.decode()
+    assert ConsultationComment.objects.exists()
+    assert not any(c.receipt_number in html for c in ConsultationComment.objects.all())  # all the bureau's

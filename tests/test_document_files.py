@@ -150,7 +150,19 @@ class TestVerification:
         response = self.verify(client, library, file=ContentFile(content, name="download.pdf"))
         html = response.content.decode()
         assert response.status_code == 200
-        assert "此文件由本文件库发布" in html and "泉教规〔2022〕3号" in html and "当前版本" in html
+        assert "此文件由本文件库发布" in html and "泉教规〔2022〕3号" in html and "最新版本" in html
+        assert "govopen-validity-in_force" in html
+
+    def test_a_repealed_documents_file_is_not_called_current(self, client, library, doc):
+        from govopen_wagtail.models import ValidityEvent
+
+        digest = files.current_file(doc, "pdf").sha256
+        ValidityEvent.objects.create(document=doc, kind="repealed", effective_date=D(2024, 1, 1),
+                                     acting_number="泉教规〔2024〕1号")
+        html = self.verify(client, library, sha256=digest).content.decode()
+        result = html.split('class="govopen-result"')[1]
+        assert "govopen-notice-ok" not in result and "govopen-notice-warning" in result
+        assert "已废止" in result and "当前版本" not in result
 
     def test_a_pasted_hash_with_spaces_and_capitals_is_recognised(self, client, library, doc):
         digest = files.current_file(doc, "docx").sha256
@@ -195,3 +207,57 @@ class TestVerification:
         codes = [self.verify(client, library, sha256="0" * 64).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         assert "请求过于频繁" in self.verify(client, library, sha256="0" * 64).content.decode()
+
+
+def test_a_file_that_cannot_be_made_is_explained_never_a_500(client, doc, monkeypatch, admin_client):
+    from django.urls import reverse
+
+    def broken(*args, **kwargs):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(files, "render_pdf", broken)
+    PublishedFile.objects.filter(document=doc).delete()
+    response = client.get(doc.url + "files/pdf/")
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "PDF" in response.content.decode() and "暂时无法生成" in response.content.decode()
+    report = admin_client.get(reverse("govopen_document_compliance")).content.decode()
+    assert "libpango" in report and doc.title in report
+    monkeypatch.undo()
+    assert client.get(doc.url + "files/pdf/").status_code == 200
+    assert "libpango" not in admin_client.get(reverse("govopen_document_compliance")).content.decode()
+
+
+def test_publishing_never_waits_for_file_generation(doc, settings, monkeypatch, django_capture_on_commit_callbacks):
+    """With the immediate task backend the files are made in a thread of their
+    own after the publish, not in the editor's request."""
+    import threading
+
+    from govopen_wagtail.services import background
+
+    settings.GOVOPEN_GENERATE_FILES_ON_PUBLISH = True
+    settings.GOVOPEN_BACKGROUND_THREADS = True
+    started = []
+
+    class RecordingThread:
+        def __init__(self, target, args, daemon, name):
+            self.target, self.args, self.daemon = target, args, daemon
+            started.append(self)
+
+        def start(self):
+            pass  # in-memory SQLite: run it below, in this thread
+
+    monkeypatch.setattr(background.threading, "Thread", RecordingThread)
+    called = []
+    monkeypatch.setattr(files, "publish_files", lambda *a, **k: called.append(a) or [])
+    with django_capture_on_commit_callbacks(execute=True):
+        doc.save_revision().publish()
+    assert len(started) == 1 and started[0].daemon and not called  # nothing made in the request
+    background._run(started[0].target, started[0].args)
+    assert len(called) == 1
+    assert threading.current_thread().name != "govopen-background"
+
+
+def test_missing_versions_are_shown_as_being_prepared(client, doc):
+    PublishedFile.objects.filter(document=doc).delete()
+    html = client.get(doc.url).content.decode()
+    assert "正在准备" in html

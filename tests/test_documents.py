@@ -259,3 +259,24 @@ def test_change_notes_are_required_to_republish_and_kept(admin_client_for, libra
 
     assert post(minor_change="on", title="再次修改").status_code == 302
     assert DocumentChangeNote.objects.filter(document=doc).count() == 1
+
+
+def test_a_repeal_that_takes_effect_later_is_announced_now(client, platform):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import make_document, make_library
+
+    library = make_library(platform.active)
+    old = make_document(library, "泉教规〔2020〕2号", written=dt.date(2020, 5, 6), title="旧办法")
+    later = timezone.localdate() + dt.timedelta(days=30)
+    make_document(library, "泉教规〔2026〕9号", written=timezone.localdate(), effective=later,
+                  title="新办法", effects=[(old, "repealed")])
+    html = client.get(old.url).content.decode()
+    assert old.validity_on() == "in_force"  # still in force today
+    assert later.isoformat() in html and "新办法" in html
+    notice = html.split("govopen-notice-coming")[1].split("</p>")[0]
+    assert "废止" in notice
+    timeline = html.split('id="govopen-timeline"')[1]
+    assert later.isoformat() in timeline

@@ -1,6 +1,7 @@
 """The public library and document pages."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -229,3 +230,12 @@ def test_cached_fragments_keep_each_address_apart(client, library):
     assert 'href="?year=2021&amp;from=wechat&amp;page=2"' in tagged
     english = client.get(f"{library.url}?year=2021", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "documents, validity as of" in english
+
+
+def test_strict_in_force_can_be_chosen_apart_from_the_binding_default(client, library):
+    """The filter offered two options with the value in_force; now the default
+    (binding: in force or amended) and strict 有效 are distinct."""
+    html = client.get(library.url).content.decode()
+    values = re.findall(r'<option value="([^"]*)"', html.split('id="f-validity"')[1].split("</select>")[0])
+    assert len(values) == len(set(values))
+    assert values[0] == "binding" and "in_force" in values

@@ -182,3 +182,19 @@ def test_validity_events_are_recorded_by_staff_in_the_admin(admin_client_for, li
     assert event.recorded_by == user
     edit = client.get(reverse("govopen_wagtail_validityevent_modeladmin_edit", args=[event.pk]))
     assert edit.status_code in (302, 403)
+
+
+def test_register_files_are_made_once_per_change_of_the_library(client, library, monkeypatch):
+    from govopen_wagtail.services import exports as export_service
+
+    calls = []
+    real = export_service.to_csv
+    monkeypatch.setattr(export_service, "to_csv", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = client.get(library.url + "register/csv/").content
+    assert client.get(library.url + "register/csv/").content == first
+    assert len(calls) == 1
+    doc = library.get_children().first().specific
+    doc.title = doc.title + "（修订）"
+    doc.save_revision().publish()
+    assert "（修订）" in client.get(library.url + "register/csv/").content.decode("utf-8-sig")
+    assert len(calls) == 2

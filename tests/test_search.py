@@ -4,6 +4,7 @@ backend (SQLite here; PostgreSQL in CI) and, in test_search_elasticsearch.py,
 on an Elasticsearch-compatible server."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -217,3 +218,19 @@ def test_private_pages_stay_out_of_results(platform, client, django_capture_on_c
                                title_words=segment.index_string(secret.title))
     found, _ = plain_titles(client, page, q="控辍保学")
     assert "内部控辍保学名单" not in found
+
+
+def test_a_document_number_query_marks_only_the_number(client, search_page):
+    found, response = titles(client, search_page, q="泉教办〔2018〕85号")
+    hit = response.context["hits"][0]["hit"]
+    marked = re.findall(r"<mark>(.*?)</mark>", hit.title_html + hit.snippet_html)
+    assert all(m == "泉教办〔2018〕85号" for m in marked)
+
+
+def test_consultation_snippet_puts_each_heading_before_its_text(platform):
+    from govopen_wagtail.search.base import document_for
+    from tests.factories import make_consultation, make_consultation_index
+
+    page = make_consultation(make_consultation_index(platform.index), sections=("第一条", "第二条"))
+    body = document_for(page)["body"]
+    assert body.index("第一条") < body.index("第一条的内容") < body.index("第二条") < body.index("第二条的内容")

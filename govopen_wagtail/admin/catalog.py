@@ -78,7 +78,9 @@ class CatalogImportView(WagtailAdminTemplateMixin, FormView):
             form.add_error("file", exc.message)
             return self.form_invalid(form)
         if not report.ok:
-            return self.render_to_response(self.get_context_data(form=form, row_errors=report.errors))
+            # One row may have several problems: count rows, list problems.
+            return self.render_to_response(self.get_context_data(
+                form=form, row_errors=report.errors, row_error_count=len({row for row, _m in report.errors})))
         messages.success(self.request, gettext("Imported: %(created)d new entries, %(updated)d updated.")
                          % {"created": report.created, "updated": report.updated})
         return redirect("govopen_wagtail_catalogcategory_modeladmin_index")

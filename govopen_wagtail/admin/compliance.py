@@ -20,6 +20,7 @@ class DocumentComplianceView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         findings = document_findings(scope=permissions.scope_for(self.request.user))
         context["sections"] = [
+            ("files", gettext("Word/PDF versions that could not be made"), findings["files"]),
             ("late", gettext("Published more than 20 working days after the written date"), findings["late"]),
             ("uninterpreted", gettext("No interpretation after the deadline"), findings["uninterpreted"]),
             ("expiring", gettext("Validity period ending soon"), findings["expiring"]),

@@ -32,6 +32,8 @@ class CatalogPage(RoutablePageMixin, DisclosurePage):
     the categories as a tree, every item as a flat table (the form bureaus
     are assessed on), and the catalog as CSV/XLSX."""
 
+    slug_prefix = "catalog"
+
     disclosure_column = "active"
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     per_page = 50
@@ -102,7 +104,8 @@ class CatalogCategory(models.Model):
         ACTIVE = "active", pgettext_lazy("mode", "Active disclosure")
         APPLICATION = "application", pgettext_lazy("mode", "On application")
 
-    catalog = models.ForeignKey(CatalogPage, on_delete=models.CASCADE, related_name="categories")
+    catalog = models.ForeignKey(CatalogPage, verbose_name=_("catalog"), on_delete=models.CASCADE,
+                                related_name="categories")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("parent entry")
     )
@@ -192,6 +195,8 @@ class DisclosureItemForm(SameSitePageForm):
 class DisclosureItemPage(IndexNumberMixin, DisclosurePage):
     """One piece of actively disclosed information (条例 art. 12: index,
     name, content summary, date generated)."""
+
+    slug_prefix = "item"
 
     base_form_class = DisclosureItemForm
 

@@ -131,6 +131,8 @@ ConsultationManager = PageManager.from_queryset(ConsultationQuerySet)
 class ConsultationIndexPage(DisclosurePage):
     """The list of consultations (征求意见): open ones first, with days left."""
 
+    slug_prefix = "consultations"
+
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     per_page = 20
 
@@ -176,6 +178,8 @@ class ConsultationIndexPage(DisclosurePage):
 
 class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
     """A draft open for public comment, and afterwards its feedback."""
+
+    slug_prefix = "consultation"
 
     summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences for listings."))
     draft = StreamField(
@@ -489,7 +493,8 @@ class ConsultationWindowRecord(models.Model):
         SHORTENED = "shortened", pgettext_lazy("window", "Shortened")
         RESCHEDULED = "rescheduled", pgettext_lazy("window", "Dates changed")
 
-    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="window_records")
+    consultation = models.ForeignKey(ConsultationPage, verbose_name=_("consultation"), on_delete=models.CASCADE,
+                                     related_name="window_records")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
@@ -538,7 +543,8 @@ class CommentGroup(models.Model):
         NOT_ADOPTED = "not_adopted", pgettext_lazy("disposition", "Not adopted")
         OUT_OF_SCOPE = "out_of_scope", pgettext_lazy("disposition", "Outside the scope of the draft")
 
-    consultation = models.ForeignKey(ConsultationPage, on_delete=models.CASCADE, related_name="comment_groups")
+    consultation = models.ForeignKey(ConsultationPage, verbose_name=_("consultation"), on_delete=models.CASCADE,
+                                     related_name="comment_groups")
     summary = models.TextField(
         _("summary of the comments"), blank=True,
         help_text=_("Shown on the feedback page instead of the comments themselves. Leave empty to show the first comment (personal data masked)."),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -96,6 +97,10 @@ def parse_as_of(value: str | None) -> tuple[dt.date, bool]:
     return (parsed, True) if parsed is not None else (today, False)
 
 
+#: The library's default validity filter: every document still binding.
+BINDING_FILTER = "binding"
+
+
 class NormativeDocumentQuerySet(PageQuerySet):
     def with_validity(self, on: dt.date | None = None) -> "NormativeDocumentQuerySet":
         """Annotate ``validity`` (a :class:`Validity` value) as of ``on``.
@@ -148,6 +153,9 @@ class NormativeDocumentQuerySet(PageQuerySet):
 NormativeDocumentManager = PageManager.from_queryset(NormativeDocumentQuerySet)
 
 
+_BLOCK_KEY = re.compile(r'\s+data-block-key="[^"]*"')
+
+
 class NormativeDocumentForm(SameSitePageForm):
     """Asks for a change note when a published document is republished;
     repeals, amendments and the consultation stay within the site."""
@@ -162,13 +170,29 @@ class NormativeDocumentForm(SameSitePageForm):
             if name in self.fields:
                 self.initial[name] = self.fields[name].initial
 
+    def _really_changed(self) -> list[str]:
+        # The rich-text editor gives its blocks new keys on every round trip:
+        # compare what the text says, not its keys.
+        changed = []
+        for name in self.changed_data:
+            initial, value = self.initial.get(name), self.cleaned_data.get(name)
+            if isinstance(initial, str) and isinstance(value, str) and \
+                    _BLOCK_KEY.sub("", initial) == _BLOCK_KEY.sub("", value):
+                continue
+            changed.append(name)
+        return changed
+
     def clean(self):
         cleaned = super().clean()
         publishing = "action-publish" in self.data
         already_published = bool(self.instance.pk and self.instance.first_published_at)
+        # Publishing what is already live (a double click, a resent form)
+        # changes nothing, so there is nothing to describe.
+        unchanged = not self._really_changed() and not any(f.has_changed() for f in self.formsets.values())
         if (
             publishing
             and already_published
+            and not unchanged
             and not cleaned.get("minor_change")
             and not (cleaned.get("change_note") or "").strip()
         ):
@@ -181,6 +205,8 @@ class NormativeDocumentForm(SameSitePageForm):
 
 class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
     """The policy library (规范性文件库)."""
+
+    slug_prefix = "documents"
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -221,14 +247,16 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         documents = self.documents() if documents is None else documents
         qs = documents.with_validity(on).select_related("category").prefetch_related("issuers")
 
-        validity = params.get("validity", "in_force")
-        if validity == "in_force":
+        # "binding": in force, amended or partly amended (the default view);
+        # each Validity value, "in_force" included, filters on exactly that state.
+        validity = params.get("validity", BINDING_FILTER)
+        if validity == BINDING_FILTER:
             qs = qs.filter(validity__in=BINDING)
         elif validity in Validity.values:
             qs = qs.filter(validity=validity)
         elif validity != "all":
             state["ignored"].append("validity")
-            validity = "in_force"
+            validity = BINDING_FILTER
             qs = qs.filter(validity__in=BINDING)
         state["validity"] = validity
 
@@ -412,6 +440,16 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
 class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
     """A 规范性文件 with its number, dates, validity history and files."""
 
+    slug_prefix = "doc"
+
+    def readable_slug_stem(self) -> str:
+        # 泉教办〔2018〕85号 → doc-2018-85: short, and says which document it is.
+        try:
+            number = docnumber.parse(self.document_number or "").number
+        except docnumber.DocumentNumberError:
+            return super().readable_slug_stem()
+        return f"{self.slug_prefix}-{number.year}-{number.serial}"
+
     document_number = models.CharField(
         _("document number"),
         max_length=100,
@@ -489,7 +527,7 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
         MultiFieldPanel(
             [
                 FieldPanel("document_number"),
-                FieldPanel("issuers"),
+                FieldPanel("issuers", widget=forms.CheckboxSelectMultiple),
                 FieldRowPanel([FieldPanel("written_date"), FieldPanel("published_date")]),
                 FieldRowPanel([FieldPanel("effective_date"), FieldPanel("validity_end")]),
                 FieldPanel("category"),
@@ -687,9 +725,12 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
             entries.append(
                 {"date": end + dt.timedelta(days=1), "label": gettext("Validity period ends"), "end": end}
             )
-        return sorted(
-            (e for e in entries if e["date"] and e["date"] <= on), key=lambda e: e["date"]
-        )
+        shown = [e for e in entries if e["date"] and e["date"] <= on]
+        if on == timezone.localdate():
+            # Changes already decided but not yet in effect (a repeal from next
+            # month) are part of today's picture: shown, marked as coming.
+            shown += [{**e, "upcoming": True} for e in entries if "event" in e and e["date"] > on]
+        return sorted(shown, key=lambda e: e["date"])
 
     def interpretation_deadline(self, cal: calendar.WorkingDayCalendar | None = None):
         cal = cal or calendar.get_calendar()
@@ -729,6 +770,9 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
         events = list(self.validity_events.select_related("acting_document").order_by("effective_date", "pk"))
         context["timeline"] = self.timeline(on, events)
         context["acting_events"] = [e for e in events if e.effective_date <= on]
+        context["coming_events"] = [
+            e for e in events if e.effective_date > on and e.kind != ValidityEvent.Kind.EXTENDED
+        ] if on == timezone.localdate() else []
         context["acts"] = (
             ValidityEvent.objects.filter(acting_document=self).select_related("document").order_by("pk")
         )
@@ -759,12 +803,20 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
 
     @path("files/<str:kind>/", name="download")
     def download(self, request, kind):
-        """The current Word or PDF version, generated now if not yet there."""
-        from ..services.files import current_file
+        """The current Word or PDF version, generated now if not yet there;
+        a file that cannot be made is explained (503), never a 500."""
+        from ..services.files import FileUnavailable, current_file
 
         if kind not in (PublishedFile.Kind.DOCX, PublishedFile.Kind.PDF):
             raise Http404
-        return current_file(self, kind).as_response()
+        try:
+            return current_file(self, kind).as_response()
+        except FileUnavailable:
+            response = self.render(request, template="govopen_wagtail/file_unavailable.html",
+                                   context_overrides={"kind": kind})
+            response.status_code = 503
+            response["Retry-After"] = "600"
+            return response
 
     @path("files/v/<int:file_id>/", name="download_version")
     def download_version(self, request, file_id):
@@ -894,11 +946,13 @@ class ValidityEvent(models.Model):
             super().save(*args, **kwargs)
             ValidityState.refresh([self.document_id])
 
-    @property
     def acting_label(self) -> str:
         if self.acting_document_id:
             return self.acting_document.document_number
         return self.acting_number
+
+    acting_label.short_description = _("by")
+    acting_label = property(acting_label)
 
 
 class ValidityState(models.Model):
@@ -966,6 +1020,24 @@ class DocumentChangeNote(models.Model):
         ordering = ["-published_at"]
         verbose_name = _("change note")
         verbose_name_plural = _("change notes")
+
+
+class FileProblem(models.Model):
+    """Why a document's Word/PDF version could not be made (shown to staff
+    in the compliance report; cleared when a later attempt works)."""
+
+    govopen_scope_page = "document"
+
+    document = models.ForeignKey(NormativeDocumentPage, verbose_name=_("document"), on_delete=models.CASCADE,
+                                 related_name="file_problems")
+    kind = models.CharField(_("file"), max_length=10)
+    message = models.TextField(_("problem"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("file generation problem")
+        verbose_name_plural = _("file generation problems")
+        constraints = [models.UniqueConstraint(fields=["document", "kind"], name="govopen_file_problem_once")]
 
 
 class DocumentAttachment(AttachmentBase):
@@ -1039,6 +1111,8 @@ class InterpretationForm(SameSitePageForm):
 class InterpretationPage(IndexNumberMixin, DisclosurePage):
     """政策解读: explains a normative document."""
 
+    slug_prefix = "interpretation"
+
     base_form_class = InterpretationForm
 
     class Form(models.TextChoices):
@@ -1075,6 +1149,9 @@ class InterpretationPage(IndexNumberMixin, DisclosurePage):
 
     def metadata_rows(self) -> list[tuple[str, str]]:
         rows = super().metadata_rows()
+        if self.first_published_at:
+            published = timezone.localtime(self.first_published_at).date().isoformat()
+            rows.append((gettext("Publication date"), published))
         rows.append((gettext("Form"), self.get_form_display()))
         if self.author:
             rows.append((gettext("Author"), self.author))

@@ -21,7 +21,7 @@ MAX_COLLISION_SKIPS = 1000
 
 
 class IndexNumberCounter(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
     year = models.PositiveIntegerField()
     last_serial = models.PositiveIntegerField(default=0)
 
@@ -34,7 +34,7 @@ class IndexNumberCounter(models.Model):
 
 
 class IndexNumberRecord(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
     number = models.CharField(_("index number"), max_length=100)
     year = models.PositiveIntegerField(_("year"))
     serial = models.PositiveIntegerField(_("serial"))

@@ -19,7 +19,17 @@ class GovopenPageMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["govopen_base_template"] = govopen_settings.BASE_TEMPLATE
+        context["govopen_breadcrumbs"] = govopen_settings.BREADCRUMBS
         return context
+
+    def absolute_url(self, request=None) -> str:
+        """The page's address as the visitor reached the site (host and scheme
+        of the request), not the Site record's hostname, which is often
+        ``localhost`` or the default site catching every host."""
+        if request is None:
+            return self.get_full_url() or ""
+        url = self.get_url(request)
+        return request.build_absolute_uri(url) if url else ""
 
 
 class IndexNumberMixin(models.Model):

@@ -154,10 +154,33 @@ class DisclosurePage(GovopenPageMixin, Page):
     def get_disclosure_column(self) -> str | None:
         return self.disclosure_column
 
+    #: First part of the short address given to a page whose slug came out
+    #: non-ASCII (a Chinese title becomes ~270 percent-encoded characters).
+    slug_prefix = "page"
+
+    def readable_slug_stem(self) -> str:
+        """E.g. ``item-20260825``; page types with a number use it."""
+        return f"{self.slug_prefix}-{timezone.localdate():%Y%m%d}"
+
+    def full_clean(self, *args, **kwargs):
+        if govopen_settings.ASCII_SLUGS and self.slug and not self.slug.isascii() and self.depth:
+            self.slug = self._free_slug(self.readable_slug_stem())
+        return super().full_clean(*args, **kwargs)
+
+    def _free_slug(self, stem: str) -> str:
+        parent = self.get_parent() if self.path else None
+        candidate, n = stem, 1
+        while parent is not None and not Page._slug_is_available(candidate, parent, self):
+            n += 1
+            candidate = f"{stem}-{n}"
+        return candidate
+
 
 class DisclosureIndexPage(DisclosurePage):
     """The 政府信息公开 column: the four standard columns, an entry for
     applications, and what is new."""
+
+    slug_prefix = "xxgk"
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
     application_page = models.ForeignKey(
@@ -263,6 +286,8 @@ class DisclosureIndexPage(DisclosurePage):
 class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, OfficeContactFields, DisclosurePage):
     """政府信息公开指南: everything 条例 art. 12 asks for, with a printable view."""
 
+    slug_prefix = "guide"
+
     disclosure_column = "guide"
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -350,12 +375,15 @@ class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, OfficeContactFiel
 
     @path("print/", name="print")
     def print_view(self, request):
-        return self.render(request, template="govopen_wagtail/disclosure_guide_page_print.html")
+        return self.render(request, template="govopen_wagtail/disclosure_guide_page_print.html",
+                           context_overrides={"source_url": self.absolute_url(request)})
 
 
 class DisclosureRulesPage(IndexNumberMixin, DisclosurePage):
     """政府信息公开制度: the body's own disclosure rules. Sits under the index
     as the rules column, and may hold further rules pages."""
+
+    slug_prefix = "rules"
 
     disclosure_column = "rules"
 
@@ -409,6 +437,8 @@ class DisclosureRulesPage(IndexNumberMixin, DisclosurePage):
 class DisclosureColumnPage(DisclosurePage):
     """A general column that lists the pages under it, e.g. 法定主动公开内容
     or 政府信息公开年报 until the dedicated page types take those places."""
+
+    slug_prefix = "column"
 
     class Column(models.TextChoices):
         ACTIVE = "active", _("Statutory active disclosure")

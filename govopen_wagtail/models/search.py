@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext, gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from ..conf import govopen_settings
 from .platform import DisclosurePage
 
 
@@ -41,6 +42,8 @@ class DisclosureSearchPage(DisclosurePage):
     """Search across documents, interpretations, items, consultations and
     the guide, with facets; served by the configured backend."""
 
+    slug_prefix = "search"
+
     intro = models.TextField(_("introduction"), blank=True)
     content_panels = DisclosurePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["govopen_wagtail.DisclosureIndexPage"]
@@ -49,6 +52,17 @@ class DisclosureSearchPage(DisclosurePage):
     class Meta:
         verbose_name = _("disclosure search")
         verbose_name_plural = _("disclosure searches")
+
+    def search_root_path(self, request) -> str:
+        """The tree this search covers: the page's own site, or (by
+        GOVOPEN_SEARCH_ALL_SITES = ["school.example.cn", …] on a bureau) more."""
+        site = self.get_site()
+        if site is None:
+            return ""
+        extra = govopen_settings.SEARCH_ALL_SITES
+        if extra and site.hostname in extra:
+            return ""  # a bureau's search opened to the install's schools
+        return site.root_page.path
 
     def get_context(self, request, *args, **kwargs):
         from ..search.base import get_backend
@@ -63,6 +77,8 @@ class DisclosureSearchPage(DisclosurePage):
             from wagtail.models import Page
 
             query.exclude_ids = frozenset(Page.objects.not_public().values_list("pk", flat=True))
+            if govopen_settings.SEARCH_ALL_SITES is not True:
+                query.within_path = self.search_root_path(request)
             try:
                 results = get_backend().search(query)
             except Exception:  # a search server that is down: say so, not a 500

@@ -46,6 +46,9 @@ class SearchQuery:
     #: query time by the search page, honoured by every backend in the hits,
     #: the total and the facets.
     exclude_ids: frozenset[int] = frozenset()
+    #: Only pages below this tree path (the current site's root): each site
+    #: searches its own pages ("" searches every site).
+    within_path: str = ""
 
     @property
     def number_key(self) -> str:
@@ -122,7 +125,7 @@ def document_for(page) -> dict | None:
     )
 
     page = page.specific
-    doc = {"page_id": page.pk, "title": page.title, "number": "", "number_key": "", "number_year": None,
+    doc = {"page_id": page.pk, "path": page.path, "title": page.title, "number": "", "number_key": "", "number_year": None,
            "number_serial": None, "issuers": [], "category": "", "validity": "", "summary": ""}
     if isinstance(page, NormativeDocumentPage):
         doc.update(kind="document", date=page.published_date, summary=page.summary,
@@ -138,7 +141,8 @@ def document_for(page) -> dict | None:
                    issuers=[page.issuing_unit] if page.issuing_unit else [],
                    category=page.subject_category.name if page.subject_category_id else "")
     elif isinstance(page, ConsultationPage):
-        body = " ".join(plain(str(block.value.get("text", ""))) + " " + (block.value.get("heading") or "")
+        # Each section's heading before its text, as the reader sees them.
+        body = " ".join((block.value.get("heading") or "") + " " + plain(str(block.value.get("text", "")))
                         for block in page.draft)
         doc.update(kind="consultation", date=timezone.localtime(page.opens_at).date(), summary=page.summary,
                    body=body + " " + plain(page.explanation), issuers=[page.responsible_unit])

@@ -264,6 +264,8 @@ class ModerationResult:
 def moderate(comment_ids, action: str, user, reason: str = "") -> ModerationResult:
     """Publish, reject (with an internal reason), mark as spam or group the
     selected comments. Raises ``ValueError`` with a user message on bad input."""
+    if not action:
+        raise ValueError(_("Choose what to do with the selected comments."))
     comments = ConsultationComment.objects.filter(pk__in=list(comment_ids))
     if not comments.exists():
         raise ValueError(_("Select at least one comment."))

@@ -76,7 +76,19 @@ def document_findings(today: dt.date | None = None, scope: Scope | None = None) 
         .expiring_within(govopen_settings.EXPIRY_WARNING_DAYS, today)
         .order_by("end_of_validity")
     ]
+    from ..models.documents import FileProblem
+
+    problems = FileProblem.objects.select_related("document").order_by("-recorded_at")
+    if scope is not None:
+        problems = problems.filter(scope.page_q("document__"))
+    files = [
+        Finding(problem.document, _("Word/PDF could not be made (%(when)s): %(message)s")
+                % {"when": timezone.localtime(problem.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                   "message": problem.message})
+        for problem in problems
+    ]
     return {
+        "files": files,
         "late": late,
         "uninterpreted": uninterpreted,
         "expiring": expiring,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from ..conf import govopen_settings
 from ..models.documents import NormativeDocumentPage, Validity
@@ -69,7 +69,7 @@ def register_columns() -> list[Column]:
         Column("end_of_validity", _("Valid until")),
         Column("validity", _("Validity")),
         Column("index_number", _("Index number")),
-        Column("url", _("Address")),
+        Column("url", pgettext("web address", "Address")),
     ]
 
 
@@ -89,7 +89,7 @@ def register_rows(documents, request=None, start: int = 1) -> list[dict]:
                 "end_of_validity": end.isoformat() if end else "",
                 "validity": str(Validity(doc.validity).label),
                 "index_number": doc.index_number,
-                "url": doc.get_full_url(request) or "",
+                "url": doc.absolute_url(request),
             }
         )
     return rows

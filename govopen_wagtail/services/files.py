@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+from contextlib import contextmanager
 import re
 import zipfile
 
@@ -26,8 +28,9 @@ from wagtail.rich_text import expand_db_html
 from .. import ratelimit
 from ..conf import govopen_settings
 from ..files import sha256_of
-from ..models.documents import NormativeDocumentPage, PublishedFile
+from ..models.documents import BINDING, NormativeDocumentPage, PublishedFile, Validity
 
+logger = logging.getLogger(__name__)
 BLOCK_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "li")
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -195,11 +198,36 @@ def publish_files(page: NormativeDocumentPage, revision=None, kinds=None) -> lis
 
 
 def current_file(page: NormativeDocumentPage, kind: str) -> PublishedFile:
+    """The current file of ``kind``, made now if missing. Raises
+    :class:`FileUnavailable` (recorded for staff) when it cannot be made."""
     found = PublishedFile.objects.current().filter(document=page, kind=kind).first()
     if found is None:
-        publish_files(page, kinds={kind})
+        with recorded_generation(page, kind):
+            publish_files(page, kinds={kind})
         found = PublishedFile.objects.current().get(document=page, kind=kind)
     return found
+
+
+class FileUnavailable(Exception):
+    """A Word/PDF version could not be made; the reason is recorded."""
+
+
+@contextmanager
+def recorded_generation(page: NormativeDocumentPage, kind: str = ""):
+    """Run a generation; keep its failure where staff see it (the compliance
+    report), and clear old failures when it works."""
+    from ..models.documents import FileProblem
+
+    try:
+        yield
+    except Exception as exc:
+        logger.exception("Generating files of document %s failed", page.pk)
+        FileProblem.objects.update_or_create(
+            document=page, kind=kind or "all",
+            defaults={"message": f"{type(exc).__name__}: {exc}"[:2000], "recorded_at": timezone.now()},
+        )
+        raise FileUnavailable(str(exc)) from exc
+    FileProblem.objects.filter(document=page).filter(kind__in=[kind or "all", "all"]).delete()
 
 
 def find_by_hash(digest: str, within=None):
@@ -255,7 +283,17 @@ def verify_request(library, request) -> dict:
         context["errors"].append(_("Choose a file or paste a SHA-256 value."))
         return context
     context["checked_hash"] = digest
-    context["matches"] = list(find_by_hash(digest, within=library))
+    matches = list(find_by_hash(digest, within=library))
+    # A file is only as good as its document: say whether that is in force today.
+    states = dict(
+        NormativeDocumentPage.objects.filter(pk__in=[m.document_id for m in matches])
+        .with_validity().values_list("pk", "validity")
+    )
+    for match in matches:
+        match.document_validity = states.get(match.document_id, "")
+        match.document_binding = match.document_validity in BINDING
+        match.document_validity_label = Validity(match.document_validity).label if match.document_validity else ""
+    context["matches"] = matches
     return context
 
 

@@ -118,13 +118,11 @@ def send_comment_notifications(kind: str, comment_ids: list[int]) -> int:
 
 def schedule_retry() -> None:
     """With a backend that can defer tasks, come back when the next retry is due."""
-    from django_tasks import default_task_backend
+    from ..tasks import deliver_notifications
 
-    if not getattr(default_task_backend, "supports_defer", False):
+    if not getattr(deliver_notifications.get_backend(), "supports_defer", False):
         return
     upcoming = Notification.objects.filter(status=Notification.Status.PENDING).order_by("next_attempt_at").first()
     if upcoming is None:
         return
-    from ..tasks import deliver_notifications
-
     deliver_notifications.using(run_after=max(upcoming.next_attempt_at, timezone.now())).enqueue()

@@ -29,6 +29,13 @@ def submit_comment_view(page, request):
         if earlier is not None:
             return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[earlier.receipt_number]))
     form = page.comment_form_class()(request.POST, consultation=page)
+    if request.POST.get("new_captcha"):
+        # A new picture, asked for without JavaScript: the same form, with
+        # what was typed, and no errors yet.
+        form.is_valid()
+        form.errors.clear()
+        form.refresh_token()
+        return _render(page, request, 200, form=form)
     limit = ratelimit.check_request(request, "comment")
     if not limit.allowed:
         form.is_valid()

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, JsonResponse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 from .. import params
 from ..models.documents import SubjectCategory, Validity, ValidityEvent, parse_as_of
-from ..services import exports
+from ..services import exports, library_cache
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -78,15 +78,22 @@ def register_page(library, request):
 
 def register_export(library, request, kind: str):
     on, _ok = parse_as_of(request.GET.get("as_of"))
-    columns = exports.register_columns()
-    rows = exports.register_rows(in_force(library, on), request)
     title = register_title(library)
     filename = f"{title}-{on.isoformat()}.{kind}"
-    if kind == "csv":
-        return _attachment(exports.to_csv(rows, columns), kind, filename)
-    if kind == "xlsx":
-        return _attachment(exports.to_xlsx(rows, columns, title), kind, filename)
-    return _attachment(exports.register_pdf(rows, columns, title, on), "pdf", filename)
+
+    def render() -> bytes:
+        columns = exports.register_columns()
+        rows = exports.register_rows(in_force(library, on), request)
+        if kind == "csv":
+            return exports.to_csv(rows, columns)
+        if kind == "xlsx":
+            return exports.to_xlsx(rows, columns, title)
+        return exports.register_pdf(rows, columns, title, on)
+
+    # Made once per change of the library (its stamp), not per request.
+    cache_key = library_cache.key(library, "register", kind, on, request.get_host(), get_language())
+    return _attachment(library_cache.cached(cache_key, render), kind if kind in ("csv", "xlsx") else "pdf",
+                       filename)
 
 
 def collection(library, request):
@@ -114,7 +121,9 @@ def collection(library, request):
     kind = "docx" if request.GET.get("format") == "docx" else "pdf"
     title = _("Compiled collection of normative documents") + (f"（{'·'.join(label)}）" if label else "")
     render = exports.collection_docx if kind == "docx" else exports.collection_pdf
-    return _attachment(render(documents, title, on), kind, f"{title}-{on.isoformat()}.{kind}")
+    cache_key = library_cache.key(library, "collection", kind, on, year, category, get_language())
+    data = library_cache.cached(cache_key, lambda: render(documents, title, on))
+    return _attachment(data, kind, f"{title}-{on.isoformat()}.{kind}")
 
 
 class DocumentsFeed(Feed):
@@ -202,7 +211,7 @@ def _document_json(doc, request, detail: bool = False) -> dict:
         "validity_end": doc.validity_end.isoformat() if doc.validity_end else None,
         "validity": doc.validity,
         "validity_label": str(Validity(doc.validity).label),
-        "url": doc.get_full_url(request),
+        "url": doc.absolute_url(request),
     }
     if detail:
         data["summary"] = doc.summary
@@ -222,7 +231,7 @@ def _document_json(doc, request, detail: bool = False) -> dict:
             for f in doc.published_files.current()
         ]
         data["interpretations"] = [
-            {"title": i.title, "form": i.form, "url": i.get_full_url(request)}
+            {"title": i.title, "form": i.form, "url": i.absolute_url(request)}
             for i in doc.interpretations.live().public()
         ]
     return data

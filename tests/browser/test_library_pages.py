@@ -68,7 +68,7 @@ def test_download_pdf_and_verify_it(demo, phone, shot, tmp_path):
     phone.set_input_files("#v-file", str(pdf))
     phone.get_by_role("button", name="核验").click()
     result = phone.locator(".govopen-result").inner_text()
-    assert "此文件由本文件库发布" in result and "泉教规〔2022〕3号" in result and "当前版本" in result
+    assert "此文件由本文件库发布" in result and "泉教规〔2022〕3号" in result and "最新版本" in result
     assert fits_the_screen(phone)
     shot(phone, "verify-phone")
 

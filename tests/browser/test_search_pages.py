@@ -28,6 +28,13 @@ def test_facets_narrow_and_the_page_works_on_a_phone(demo, phone, shot):
     phone.goto(demo.url + "/xxgk/search/?q=" + "控辍保学")
     before = phone.locator(".govopen-search-results > li").count()
     shot(phone, "search-phone")
+    # Results first on a phone, facets after them; folded facets show a marker.
+    first_result = phone.locator(".govopen-search-results > li").first.bounding_box()
+    facets = phone.locator(".govopen-facets").bounding_box()
+    assert first_result["y"] < facets["y"] and first_result["y"] < 844
+    marker = phone.locator(".govopen-facets summary").first.evaluate(
+        "el => getComputedStyle(el, '::before').content")
+    assert "▸" in marker
     phone.locator(".govopen-facets summary").first.click()
     phone.locator(".govopen-facets details").first.get_by_role("link", name="规范性文件").click()
     after = phone.locator(".govopen-search-results > li").count()

@@ -93,6 +93,8 @@ class DatabaseBackend:
         words = segment.query_words(query.text)
         entries = SearchEntry.objects.exclude(page_id__in=query.exclude_ids) if query.exclude_ids \
             else SearchEntry.objects.all()
+        if query.within_path:
+            entries = entries.filter(page__path__startswith=query.within_path)
         score = Value(0, output_field=IntegerField())
         number_match = Q(pk__in=[])
         if query.number_key:
@@ -134,9 +136,12 @@ class DatabaseBackend:
         start = (query.page - 1) * query.per_page
         rows = list(entries.values("page_id", "kind", "title", "body", "date", "number", "score")[
             start : start + query.per_page])
+        # A document number is found as a whole: marking its segmented pieces
+        # (泉, 号, 85 …) would scatter marks over unrelated characters.
+        marks = [query.number_key] if query.number_key else ([] if loose else words)
         hits = [
-            Hit(page_id=r["page_id"], kind=r["kind"], title_html=highlight(r["title"], words),
-                snippet_html=highlight(r["body"], words, window=SNIPPET_CHARS), date=r["date"],
+            Hit(page_id=r["page_id"], kind=r["kind"], title_html=highlight(r["title"], marks),
+                snippet_html=highlight(r["body"], marks, window=SNIPPET_CHARS), date=r["date"],
                 number=r["number"], score=r["score"])
             for r in rows
         ]

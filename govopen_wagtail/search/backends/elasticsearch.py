@@ -65,6 +65,7 @@ class ElasticsearchBackend:
         return {
             "properties": {
                 "kind": {"type": "keyword"},
+                "path": {"type": "keyword"},
                 "title": text,
                 "body": text,
                 "number": {"type": "keyword"},
@@ -168,6 +169,8 @@ class ElasticsearchBackend:
             search = search.query(Q("bool", should=should, minimum_should_match=1))
         for name, value in query.filters.items():
             search = search.filter("term", **{"issuers" if name == "issuer" else name: value})
+        if query.within_path:
+            search = search.filter("prefix", path=query.within_path)
         if query.exclude_ids:
             search = search.exclude("ids", values=[str(pk) for pk in sorted(query.exclude_ids)])
         for name, field in (("kind", "kind"), ("year", "year"), ("issuer", "issuers"), ("category", "category"),
