@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail_modeladmin.views import IndexView
 
 from ..models import CommentGroup, ConsultationComment, ConsultationPage
 from ..services import comments as service
@@ -20,6 +19,7 @@ from ..services.exports import safe_cell
 from .. import permissions
 from ..params import parse_id
 from .scoping import (
+    GovopenIndexView,
     ScopedCreateView,
     ScopedEditView,
     SiteScopedModelAdmin,
@@ -41,7 +41,7 @@ class CommentPermissionHelper(SiteScopedPermissionHelper):
         return False
 
 
-class CommentIndexView(IndexView):
+class CommentIndexView(GovopenIndexView):
     def to_row_dict(self, item):
         # Exports go to the drafting team's Excel: never let a cell run.
         return {key: safe_cell(value) for key, value in super().to_row_dict(item).items()}
@@ -90,8 +90,9 @@ class ConsultationCommentAdmin(SiteScopedModelAdmin):
     model = ConsultationComment
     menu_label = _("Consultation comments")
     menu_icon = "comment"
+    # The row's buttons sit under the first column: not the checkbox's.
     list_display = (
-        "select_box", "receipt_number", "comment_text", "consultation_title", "commenter_category",
+        "receipt_number", "select_box", "comment_text", "consultation_title", "commenter_category",
         "channel", "received_at", "status", "held_words", "group",
     )
     list_filter = (

@@ -12,7 +12,7 @@ from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import PermissionDenied
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import CreateView, EditView, HistoryView
+from wagtail_modeladmin.views import CreateView, EditView, HistoryView, IndexView
 
 from .. import permissions
 from ..params import parse_int
@@ -38,11 +38,24 @@ class ScopedHistoryView(HistoryView):
         return self.permission_helper.user_can_inspect_obj(user, self.instance)
 
 
+class GovopenIndexView(IndexView):
+    def get_filters(self, request):
+        # Filter headings in the editor's language: modeladmin's own template
+        # says "By <field>" in English whatever the language.
+        specs, *rest = super().get_filters(request)
+        for spec in specs:
+            spec.template = "govopen_wagtail/admin/list_filter.html"
+        return (specs, *rest)
+
+
 class CheckedModelAdmin(ModelAdmin):
-    """Base for the plugin's install-wide records (holidays, issuers …):
-    their history is shown to those who may see the record only."""
+    """Base for the plugin's modeladmins: translated filters, a layout that
+    keeps the filter panel off the list, and history shown only to those who
+    may see the record (install-wide records use it directly)."""
 
     history_view_class = ScopedHistoryView
+    index_view_class = GovopenIndexView
+    index_template_name = "govopen_wagtail/admin/index.html"
 
 
 def scope_form_choices(form, user) -> None:

@@ -123,3 +123,28 @@ def test_shortened_window_shows_its_reason_and_bad_input_is_explained(demo, phon
     assert fits_the_screen(phone)
     shot(phone, "consultation-errors-phone")
     assert not ConsultationComment.objects.filter(consultation__slug="zqyj-calendar").exists()
+
+
+def test_moderation_queue_is_usable_at_1366_pixels(demo, browser, shot):
+    """The filter panel sits beside the list, not over its columns; the row's
+    buttons do not cover the tick boxes; no action is chosen for the editor."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    get_user_model().objects.create_superuser("staff", "staff@example.invalid", "pw")
+    page.goto(demo.url + "/admin/login/")
+    page.fill("input[name=username]", "staff")
+    page.fill("input[name=password]", "pw")
+    page.locator("button[type=submit]").first.click()
+    page.goto(demo.url + "/admin/govopen_wagtail/consultationcomment/")
+    shot(page, "moderation-1366")
+    listing = page.locator(".result-list").bounding_box()
+    panel = page.locator(".changelist-filter").bounding_box()
+    assert listing["x"] + listing["width"] <= panel["x"]
+    box = page.locator("input[name=ids]").first.bounding_box()
+    button = page.locator("td a.button").first.bounding_box()
+    overlap_x = min(box["x"] + box["width"], button["x"] + button["width"]) - max(box["x"], button["x"])
+    overlap_y = min(box["y"] + box["height"], button["y"] + button["height"]) - max(box["y"], button["y"])
+    assert overlap_x <= 0 or overlap_y <= 0
+    assert page.locator("#govopen-bulk-action").input_value() == ""
+    assert "By " not in page.locator(".changelist-filter").inner_text()
+    context.close()
