@@ -80,3 +80,12 @@ def test_demo_school_teacher_sees_only_the_school(client):
     html = client.get(reverse("govopen_wagtail_consultationcomment_modeladmin_index")).content.decode()
     assert ConsultationComment.objects.exists()
     assert not any(c.receipt_number in html for c in ConsultationComment.objects.all())  # all the bureau's
+
+
+def test_a_schools_columns_use_the_words_for_schools(client):
+    call_command("load_demo", verbosity=0)
+    school = client.get("/xxgk/", HTTP_HOST="school.localhost:8000").content.decode()
+    assert "信息公开指南" in school and "政府信息公开指南" not in school
+    assert "政府信息公开年报" not in school
+    bureau = client.get("/xxgk/").content.decode()
+    assert "政府信息公开指南" in bureau and "政府信息公开年报" in bureau

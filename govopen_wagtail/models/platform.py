@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -31,8 +31,19 @@ from .mixins import GovopenPageMixin, IndexNumberMixin
 STANDARD_COLUMNS = ("guide", "rules", "active", "reports")
 
 
-def column_labels() -> dict[str, str]:
-    """Names of the platform's columns (国办公开办函〔2019〕61号) plus applications."""
+def column_labels(kind: str = "organ") -> dict[str, str]:
+    """Names of the platform's columns (国办公开办函〔2019〕61号) plus applications.
+
+    A school is a public institution, not an administrative organ: its column
+    is 信息公开 (条例 art. 55; 教办〔2010〕15号), so its columns drop 政府."""
+    if kind == OrganisationKind.INSTITUTION:
+        return {
+            "guide": pgettext("institution", "Information disclosure guide"),
+            "rules": pgettext("institution", "Information disclosure rules"),
+            "active": pgettext("institution", "Active disclosure"),
+            "reports": pgettext("institution", "Annual information disclosure reports"),
+            "applications": gettext("Disclosure on application"),
+        }
     return {
         "guide": gettext("Disclosure guide"),
         "rules": gettext("Disclosure rules"),
@@ -40,6 +51,11 @@ def column_labels() -> dict[str, str]:
         "reports": gettext("Annual reports"),
         "applications": gettext("Disclosure on application"),
     }
+
+
+class OrganisationKind(models.TextChoices):
+    ORGAN = "organ", _("Administrative organ (政府信息公开 under the 条例, e.g. an education bureau)")
+    INSTITUTION = "institution", _("School or other public institution (信息公开, 条例 art. 55)")
 
 
 @dataclass(frozen=True)
@@ -108,6 +124,10 @@ class OrganisationProfile(OfficeContactFields, BaseSiteSetting):
     share one installation."""
 
     name = models.CharField(_("name of the body"), max_length=255, blank=True)
+    kind = models.CharField(
+        _("kind of body"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.ORGAN,
+        help_text=_("Decides the names of the disclosure columns: a school's are 信息公开…, not 政府信息公开…."),
+    )
     credit_code = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -116,7 +136,7 @@ class OrganisationProfile(OfficeContactFields, BaseSiteSetting):
         help_text=_("统一社会信用代码: 18 characters; used as the prefix of index numbers."),
     )
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("credit_code")], heading=_("The body")),
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("credit_code")], heading=_("The body")),
         MultiFieldPanel(OfficeContactFields.office_panels(), heading=_("Disclosure office")),
     ]
 
@@ -250,7 +270,9 @@ class DisclosureIndexPage(DisclosurePage):
                 by_column[key] = child
             elif not key:
                 others.append(child)
-        labels = column_labels()
+        site = self.get_site()
+        profile = OrganisationProfile.objects.filter(site=site).only("kind").first() if site else None
+        labels = column_labels(profile.kind if profile else OrganisationKind.ORGAN)
         entries = [{"key": k, "label": labels[k], "page": by_column.get(k)} for k in STANDARD_COLUMNS]
         entries.append(
             {

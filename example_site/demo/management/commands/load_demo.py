@@ -84,6 +84,7 @@ BUREAU_PROFILE = dict(
 )
 SCHOOL_PROFILE = dict(
     name="泉州市实验学校",
+    kind="institution",
     credit_code="12350500MB0318276Y",
     office_name="学校办公室",
     address="福建省泉州市鲤城区新华北路",
