@@ -89,3 +89,12 @@ def test_a_schools_columns_use_the_words_for_schools(client):
     assert "政府信息公开年报" not in school
     bureau = client.get("/xxgk/").content.decode()
     assert "政府信息公开指南" in bureau and "政府信息公开年报" in bureau
+
+
+def test_demo_annual_report_refers_to_nothing_it_lacks(client):
+    call_command("load_demo", verbosity=0)
+    from govopen_wagtail.models import DisclosureItemPage
+
+    report = DisclosureItemPage.objects.get(slug="nb2025")
+    html = client.get(report.get_url_parts()[2]).content.decode()
+    assert "详见报告表格" not in html and "六、其他需要报告的事项" in html

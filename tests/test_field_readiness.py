@@ -201,24 +201,23 @@ def test_a_failed_comment_brings_the_reader_to_the_form(client, platform):
 
     page = make_consultation(make_consultation_index(platform.index))
     html = client.get(page.url).content.decode()
-    assert 'action="' + page.url + 'comment/#comment-form"' in html or "comment/#comment-form" in html
+    assert "comment/#comment-form\"" in html
 
 
 def test_chinese_titles_get_short_readable_addresses(platform):
     library = make_library(platform.active)
     title = "关于印发泉州市教育局2018年政务公开工作实施方案的通知"
-    doc = NormativeDocumentPage(title=title, slug=title, document_number="泉教办〔2018〕85号",
-                                written_date=dt.date(2018, 6, 28), published_date=dt.date(2018, 6, 28),
-                                effective_date=dt.date(2018, 6, 28), body="<p>正文</p>")
-    doc.issuers = []
-    library.add_child(instance=doc)
-    assert doc.slug == "doc-2018-85"
-    twin = NormativeDocumentPage(title=title, slug=title, document_number="泉政办〔2018〕85号",
-                                 written_date=dt.date(2018, 6, 28), published_date=dt.date(2018, 6, 28),
-                                 effective_date=dt.date(2018, 6, 28), body="<p>正文</p>")
-    twin.issuers = []
-    library.add_child(instance=twin)
-    assert twin.slug == "doc-2018-85-2"
+    day = dt.date(2018, 6, 28)
+
+    def add(number):
+        doc = NormativeDocumentPage(title=title, slug=title, document_number=number, written_date=day,
+                                    published_date=day, effective_date=day, body="<p>正文</p>")
+        doc.issuers = []
+        library.add_child(instance=doc)
+        return doc
+
+    assert add("泉教办〔2018〕85号").slug == "doc-2018-85"
+    assert add("泉政办〔2018〕85号").slug == "doc-2018-85-2"
     from govopen_wagtail.models import DisclosureItemPage
 
     item = DisclosureItemPage(title="二〇二六年秋季收费项目和标准", slug="二〇二六年秋季收费项目和标准")

@@ -20,21 +20,6 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-EDITOR_MODEL_PERMISSIONS = (
-    "wagtailadmin.access_admin",
-    "govopen_wagtail.add_catalogcategory",
-    "govopen_wagtail.change_catalogcategory",
-    "govopen_wagtail.view_catalogcategory",
-    "govopen_wagtail.add_validityevent",
-    "govopen_wagtail.view_validityevent",
-    "govopen_wagtail.view_indexnumberrecord",
-    "govopen_wagtail.add_consultationcomment",
-    "govopen_wagtail.change_consultationcomment",
-    "govopen_wagtail.view_consultationcomment",
-    "govopen_wagtail.change_commentgroup",
-    "govopen_wagtail.view_commentgroup",
-    "govopen_wagtail.view_notification",
-)
 MODERATOR_MODEL_PERMISSIONS = (
     "wagtailadmin.access_admin",
     "govopen_wagtail.add_consultationcomment",
@@ -43,6 +28,15 @@ MODERATOR_MODEL_PERMISSIONS = (
     "govopen_wagtail.change_commentgroup",
     "govopen_wagtail.view_commentgroup",
     "govopen_wagtail.view_notification",
+)
+#: Editors moderate too (in a school one teacher often does everything).
+EDITOR_MODEL_PERMISSIONS = MODERATOR_MODEL_PERMISSIONS + (
+    "govopen_wagtail.add_catalogcategory",
+    "govopen_wagtail.change_catalogcategory",
+    "govopen_wagtail.view_catalogcategory",
+    "govopen_wagtail.add_validityevent",
+    "govopen_wagtail.view_validityevent",
+    "govopen_wagtail.view_indexnumberrecord",
 )
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")

@@ -99,3 +99,18 @@ def axe():
         ]
 
     return check
+
+
+@pytest.fixture
+def staff_login():
+    """Log a page in to the admin as a new superuser."""
+    from django.contrib.auth import get_user_model
+
+    def login(page, server, username="staff"):
+        get_user_model().objects.create_superuser(username, f"{username}@example.invalid", "pw")
+        page.goto(server.url + "/admin/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "pw")
+        page.locator("button[type=submit]").first.click()
+
+    return login

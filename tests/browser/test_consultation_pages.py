@@ -4,7 +4,6 @@ staff moderate in the admin; after closing, the feedback shows the answer."""
 import datetime as dt
 
 from captcha.models import CaptchaStore
-from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
@@ -47,16 +46,12 @@ def comment_from_a_phone(demo, phone, shot=None) -> ConsultationComment:
     return ConsultationComment.objects.get(receipt_number=number)
 
 
-def test_comment_moderate_and_read_the_feedback(demo, phone, desktop, shot):
+def test_comment_moderate_and_read_the_feedback(demo, phone, desktop, shot, staff_login):
     comment = comment_from_a_phone(demo, phone, shot)
     assert comment.status == ConsultationComment.Status.PENDING
 
     # Staff: moderation queue, tick the comment, publish.
-    get_user_model().objects.create_superuser("staff", "staff@example.invalid", "pw")
-    desktop.goto(demo.url + "/admin/login/")
-    desktop.fill("input[name=username]", "staff")
-    desktop.fill("input[name=password]", "pw")
-    desktop.locator("button[type=submit]").first.click()
+    staff_login(desktop, demo)
     desktop.goto(demo.url + "/admin/govopen_wagtail/consultationcomment/?status__exact=pending")
     desktop.locator(f'input[name=ids][value="{comment.pk}"]').check()
     desktop.select_option("#govopen-bulk-action", "publish")
@@ -125,16 +120,12 @@ def test_shortened_window_shows_its_reason_and_bad_input_is_explained(demo, phon
     assert not ConsultationComment.objects.filter(consultation__slug="zqyj-calendar").exists()
 
 
-def test_moderation_queue_is_usable_at_1366_pixels(demo, browser, shot):
+def test_moderation_queue_is_usable_at_1366_pixels(demo, browser, shot, staff_login):
     """The filter panel sits beside the list, not over its columns; the row's
     buttons do not cover the tick boxes; no action is chosen for the editor."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    get_user_model().objects.create_superuser("staff", "staff@example.invalid", "pw")
-    page.goto(demo.url + "/admin/login/")
-    page.fill("input[name=username]", "staff")
-    page.fill("input[name=password]", "pw")
-    page.locator("button[type=submit]").first.click()
+    staff_login(page, demo)
     page.goto(demo.url + "/admin/govopen_wagtail/consultationcomment/")
     shot(page, "moderation-1366")
     listing = page.locator(".result-list").bounding_box()
