@@ -67,7 +67,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UPLOAD_MB": 20,
     # Per-client limits on public forms: "N/s", "N/m", "N/h" or "N/d".
     # Limits a site leaves out keep these defaults.
-    "RATE_LIMITS": {"verify": "30/h", "comment": "20/h", "upload": "60/h"},
+    "RATE_LIMITS": {
+        "verify": "30/h", "comment": "20/h", "upload": "60/h", "application": "10/h", "lookup": "20/h",
+    },
     # Largest request body a public (non-admin) page accepts, in megabytes:
     # larger ones are answered 413 before any of the body is read
     # (needs govopen_wagtail.middleware.RequestGuardMiddleware).
@@ -93,6 +95,13 @@ DEFAULTS: dict[str, Any] = {
     # Hold public comments for review before they appear (False: publish at
     # once, except comments matching a sensitive word, which are always held).
     "COMMENT_MODERATION": True,
+    # Disclosure on application: largest identity proof an applicant may
+    # attach, in megabytes; how many working days before a reply is due the
+    # handler is reminded; how many applications for the same information
+    # flag it for proactive disclosure (条例 art. 44).
+    "APPLICATION_MAX_UPLOAD_MB": 5,
+    "APPLICATION_REMIND_WORKING_DAYS": 3,
+    "APPLICATION_REPEAT_THRESHOLD": 3,
     # Longest comment accepted, in characters.
     "COMMENT_MAX_CHARS": 5000,
     # Longest run of characters without a space or punctuation mark.

@@ -16,6 +16,9 @@ __all__ = [
     "CREDIT_CODE_ALPHABET",
     "CreditCodeError",
     "IndexNumberFormatError",
+    "IdNumberError",
+    "id_card_check_character",
+    "validate_id_card",
     "credit_code_check_character",
     "format_index_number",
     "validate_credit_code",
@@ -106,3 +109,47 @@ def format_index_number(fmt: str, parts: IndexNumberParts) -> str:
     return fmt.format(
         credit_code=parts.credit_code, year=parts.year, serial=parts.serial, site_id=parts.site_id
     )
+
+
+class IdNumberError(ValueError):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_card_check_character(first17: str) -> str:
+    """GB 11643-1999: the 18th character of a resident identity card number."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
+def validate_id_card(value: str) -> str:
+    """Return the number stripped and upper-cased; raise :class:`IdNumberError`."""
+    import datetime as dt
+
+    number = (value or "").strip().replace(" ", "").upper()
+    if len(number) != 18:
+        raise IdNumberError(
+            _("A resident identity card number has 18 characters; this one has %(n)d.") % {"n": len(number)},
+            "length",
+        )
+    if not number[:17].isascii() or not number[:17].isdigit() or number[17] not in "0123456789X":
+        raise IdNumberError(
+            _("An identity card number is 17 digits and a last digit or X."), "characters"
+        )
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise IdNumberError(_("The date of birth in this identity card number does not exist."), "birth") from None
+    expected = id_card_check_character(number[:17])
+    if number[17] != expected:
+        raise IdNumberError(
+            _("The last character should be “%(expected)s”, not “%(given)s”: please check the number for a typing error.")
+            % {"expected": expected, "given": number[17]},
+            "check",
+        )
+    return number

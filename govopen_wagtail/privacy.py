@@ -16,13 +16,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-__all__ = ["Finding", "DETECTORS", "find", "mask", "contains_personal_data", "id_check_character"]
+from .identifiers import id_card_check_character
+
+__all__ = [
+    "Finding", "DETECTORS", "find", "mask", "mask_identifier", "mask_name", "contains_personal_data",
+    "id_check_character",
+]
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE_RE = re.compile(
@@ -42,10 +45,7 @@ class Finding:
     value: str
 
 
-def id_check_character(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits of an ID number."""
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK[total % 11]
+id_check_character = id_card_check_character
 
 
 def _id_numbers(text: str) -> Iterable[tuple[int, int]]:
@@ -114,3 +114,24 @@ def mask(text: str, kinds: Iterable[str] | None = None) -> str:
         last = f.end
     out.append(text[last:])
     return "".join(out)
+
+
+def mask_name(name: str) -> str:
+    """A person's or organisation's name for lists: “张三” → “张*”,
+    “泉州市某某科技有限公司” → “泉州*******公司”."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) <= 3:
+        return name[0] + "*" * (len(name) - 1)
+    if len(name) <= 6:
+        return name[0] + "*" * (len(name) - 2) + name[-1]
+    return name[:2] + "*" * (len(name) - 4) + name[-2:]
+
+
+def mask_identifier(value: str) -> str:
+    """An identity document or credit code: first two and last two characters."""
+    value = (value or "").strip()
+    if len(value) <= 4:
+        return "*" * len(value)
+    return value[:2] + "*" * (len(value) - 4) + value[-2:]

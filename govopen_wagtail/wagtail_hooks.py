@@ -8,6 +8,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
+from .admin.applications import publish_requestable_view, staff_file_view, staff_letter_view
 from .admin.catalog import CatalogImportView, HealthReportView, sample_catalog_view
 from .admin.consultations import moderate_view
 from .admin.notifications import retry_failed_view
@@ -34,6 +35,10 @@ def register_admin_urls():
         path("govopen/catalog/sample.csv", sample_catalog_view, name="govopen_catalog_sample"),
         path("govopen/health/", HealthReportView.as_view(), name="govopen_health"),
         path("govopen/notifications/retry/", retry_failed_view, name="govopen_notifications_retry"),
+        path("govopen/applications/letters/<int:pk>/<str:kind>/", staff_letter_view,
+             name="govopen_application_letter"),
+        path("govopen/applications/files/<int:pk>/", staff_file_view, name="govopen_application_file"),
+        path("govopen/applications/list/publish/", publish_requestable_view, name="govopen_requestable_publish"),
     ]
 
 
@@ -75,3 +80,21 @@ def confine_page_chooser(pages, request):
     from . import permissions
 
     return permissions.chooser_pages(pages, request.user)
+
+
+@hooks.register("before_delete_page")
+def keep_pages_with_applications(request, page):
+    # Applications are records the office must keep: their page cannot go
+    # while it holds any (the database refuses too; this says why).
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.utils.translation import gettext
+
+    from .models import InformationApplication
+
+    held = InformationApplication.objects.filter(page__path__startswith=page.path).count()
+    if held:
+        messages.error(request, gettext(
+            "This page cannot be deleted: %(n)d applications for information were received through it and must "
+            "be kept. Unpublish it instead to stop new applications.") % {"n": held})
+        return redirect("wagtailadmin_explore", page.get_parent().pk)

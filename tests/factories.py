@@ -193,3 +193,27 @@ def make_catalog(parent: Page, title: str = "法定主动公开内容", imported
 
 def category(catalog, code: str):
     return catalog.categories.get(code=code)
+
+
+def make_application_page(index: Page, title: str = "依申请公开", **fields):
+    from govopen_wagtail.models import ApplicationPage
+
+    fields.setdefault("receipt_prefix", "泉教依申")
+    fields.setdefault("reply_prefix", "泉教依复")
+    fields.setdefault("postal_address", "泉州市丰泽区东海街道")
+    return publish(index, ApplicationPage(title=title, **fields))
+
+
+VALID_ID = "11010519491231002X"
+
+
+def application_input(**fields):
+    from govopen_wagtail.services.applications import ApplicationInput
+
+    values = dict(
+        applicant_type="natural", name="张三", id_type="id_card", id_number=VALID_ID,
+        contact_phone="13800000000", contact_email="zhang@example.invalid",
+        description="2026年秋季学期义务教育招生工作方案", delivery="email",
+    )
+    values.update(fields)
+    return ApplicationInput(**values)

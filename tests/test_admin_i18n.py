@@ -58,6 +58,14 @@ def content(platform):
 
     service.submit_comment(consultation.pk, comment_input("意见", contact_email="a@example.invalid", notify=True))
     make_catalog(platform.index)
+    from govopen_wagtail.services import applications
+    from tests.factories import application_input, make_application_page
+
+    office = make_application_page(platform.index)
+    application = applications.submit_application(
+        office, application_input(channel="post", received_on=dt.date(2026, 9, 28)))[0]
+    applications.request_correction(application, on=dt.date(2026, 9, 29), due=dt.date(2026, 10, 16), items="x")
+    platform.application = application
     return platform
 
 
@@ -66,7 +74,8 @@ ALLOWED = {"PDF", "Word", "SHA", "CSV", "XLSX", "ID", "URL", "Excel", "Wagtail",
 
 ADMIN_NAMES = [
     "consultationcomment", "commentgroup", "notification", "catalogcategory", "validityevent", "issuer",
-    "subjectcategory", "holidayoverride", "holidayyear", "indexnumberrecord",
+    "subjectcategory", "holidayoverride", "holidayyear", "indexnumberrecord", "informationapplication",
+    "requestabledocument", "lettertemplate",
 ]
 
 
@@ -78,8 +87,11 @@ def test_no_plugin_english_in_the_chinese_admin(admin_client, content):
             reverse("govopen_catalog_import")]
     for name in ADMIN_NAMES:
         urls.append(reverse(f"govopen_wagtail_{name}_modeladmin_index"))
-    for name in ("consultationcomment", "validityevent", "issuer", "holidayoverride"):
+    for name in ("consultationcomment", "validityevent", "issuer", "holidayoverride", "informationapplication",
+                 "lettertemplate", "requestabledocument"):
         urls.append(reverse(f"govopen_wagtail_{name}_modeladmin_create"))
+    urls.append(reverse("govopen_wagtail_informationapplication_modeladmin_inspect",
+                        args=[content.application.pk]))
     found = {}
     for url in urls:
         response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")

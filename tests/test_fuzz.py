@@ -41,7 +41,8 @@ NASTY = [
 ]
 values = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.integers(-(2**70), 2**70).map(str))
 
-PARAMS = ["page", "year", "category", "issuer", "validity", "q", "sort", "as_of", "kind", "format", "section"]
+PARAMS = ["page", "year", "category", "issuer", "validity", "q", "sort", "as_of", "kind", "format", "section",
+          "document"]
 params = st.dictionaries(st.sampled_from(PARAMS), values, max_size=5)
 segments = st.one_of(st.sampled_from(NASTY[:20]), st.integers(0, 2**70).map(str), st.text(
     alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20))
@@ -55,8 +56,11 @@ def public_site(platform):
     consultation = make_consultation(index)
     catalog = make_catalog(platform.index)
     search = publish(platform.index, DisclosureSearchPage(title="检索", slug="search"))
+    from tests.factories import make_application_page
+
+    office = make_application_page(platform.index)
     pages = [platform.index, platform.guide, platform.rules, platform.active, library, doc, index, consultation,
-             catalog, search]
+             catalog, search, office]
     subpages = {
         library: ["register/", "register/csv/", "register/xlsx/", "collection/", "feed/", "feed/atom/",
                   "feed/validity/", "api/", f"api/{doc.pk}/", "verify/"],
@@ -64,8 +68,10 @@ def public_site(platform):
         consultation: ["feedback/", "receipt/YJ20260101-ABCDEF/"],
         catalog: ["table/", "export/csv/"],
         platform.guide: ["print/"],
+        office: ["list/", "status/", "status/letter/1/pdf/"],
     }
-    return {"pages": pages, "subpages": subpages, "library": library, "doc": doc, "consultation": consultation}
+    return {"pages": pages, "subpages": subpages, "library": library, "doc": doc, "consultation": consultation,
+            "office": office}
 
 
 def _ok(response, url):
@@ -102,6 +108,8 @@ def test_no_routed_path_answers_5xx(public_site, segment):
     library, doc, consultation = public_site["library"], public_site["doc"], public_site["consultation"]
     for url in (library.url + f"api/{piece}/", doc.url + f"files/v/{piece}/", doc.url + f"files/{piece}/",
                 consultation.url + f"receipt/{piece}/", library.url + f"register/{piece}/",
+                public_site["office"].url + f"status/letter/{piece}/pdf/",
+                public_site["office"].url + f"status/letter/1/{piece}/",
                 public_site["pages"][8].url + f"export/{piece}/"):
         _ok(client.get(url), url)
 
@@ -132,5 +140,25 @@ def test_the_verification_form_never_answers_5xx(public_site, sha, content, name
     client = Client(raise_request_exception=False)
     url = public_site["library"].url + "verify/"
     _ok(client.post(url, {"sha256": sha}), url)
-    upload = SimpleUploadedFile(name.replace("\x00", "") or "f", content)
+    # A name that is only a path ("/") cannot even be built by the test client.
+    upload = SimpleUploadedFile(os.path.basename(name.replace("\x00", "")) or "f", content)
     _ok(client.post(url, {"file": upload}), url)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                         HealthCheck.too_slow])
+@given(data=st.dictionaries(
+    st.sampled_from(["applicant_type", "name", "id_type", "id_number", "contact_phone", "contact_email",
+                     "postal_address", "postcode", "description", "document_number", "purpose", "delivery",
+                     "requestable", "confirm", "token", "captcha_0", "captcha_1", "website"]),
+    form_values, max_size=10),
+    lookup=st.dictionaries(st.sampled_from(["receipt_number", "code"]), form_values, max_size=2))
+def test_the_application_forms_never_answer_5xx(public_site, data, lookup):
+    client = Client(raise_request_exception=False)
+    office = public_site["office"]
+    response = client.post(office.url + "apply/", data)
+    _ok(response, "application form")
+    assert response.status_code in (200, 400, 403, 429)
+    response = client.post(office.url + "status/", lookup)
+    _ok(response, "status look-up")
+    assert response.status_code in (200, 400, 429)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.options import ModelAdminGroup
 
+from .applications import ApplicationAdmin, LetterTemplateAdmin, RequestableDocumentAdmin
 from .catalog import CatalogCategoryAdmin
 from .consultations import CommentGroupAdmin, ConsultationCommentAdmin
 from .documents import IssuerAdmin, SubjectCategoryAdmin, ValidityEventAdmin
@@ -15,6 +16,9 @@ class GovopenAdminGroup(ModelAdminGroup):
     menu_icon = "folder-open-inverse"
     menu_order = 250
     items = (
+        ApplicationAdmin,
+        RequestableDocumentAdmin,
+        LetterTemplateAdmin,
         CatalogCategoryAdmin,
         ConsultationCommentAdmin,
         CommentGroupAdmin,

@@ -36,6 +36,22 @@ class DisclosureAttentionPanel(Component):
             "guides": guides,
             "health": [(kind, str(KINDS[kind]), n) for kind, n in counts.items() if n and kind != "contact"],
             **self.consultation_context(),
+            **self.application_context(),
+        }
+
+    def application_context(self) -> dict:
+        from ..models import InformationApplication
+        from ..services.applications import correction_lapsed, due_soon
+
+        user = self.request.user
+        if not user.has_perm("govopen_wagtail.view_informationapplication"):
+            return {"applications_overdue": 0, "applications_due_soon": 0, "corrections_lapsed": 0}
+        mine = permissions.filter_for_user(InformationApplication.objects.all(), user)
+        overdue, soon = due_soon(mine)
+        return {
+            "applications_overdue": len(overdue),
+            "applications_due_soon": len(soon),
+            "corrections_lapsed": correction_lapsed(mine).count(),
         }
 
     def consultation_context(self) -> dict:
@@ -57,6 +73,7 @@ class DisclosureAttentionPanel(Component):
     def render_html(self, parent_context=None):
         context = self.get_context_data(parent_context)
         if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health",
-                                             "failed_notifications", "proxy_unconfigured")):
+                                             "failed_notifications", "proxy_unconfigured", "applications_overdue",
+                                             "applications_due_soon", "corrections_lapsed")):
             return ""
         return super().render_html(parent_context)

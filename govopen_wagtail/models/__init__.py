@@ -1,5 +1,18 @@
 """Models of govopen_wagtail, split by domain and re-exported here."""
 
+from .applications import (
+    ApplicationCounter,
+    ApplicationFile,
+    ApplicationLetter,
+    ApplicationNote,
+    ApplicationPage,
+    ApplicationPause,
+    InformationApplication,
+    LetterKind,
+    LetterTemplate,
+    RequestableDocument,
+    RequestableListRelease,
+)
 from .calendar import HolidayOverride, HolidayYear
 from .catalog import CatalogCategory, CatalogPage, DisclosureItemAttachment, DisclosureItemPage
 from .consultations import (
@@ -44,6 +57,17 @@ from .registry import information_models
 from .search import DisclosureSearchPage, SearchEntry
 
 __all__ = [
+    "ApplicationCounter",
+    "ApplicationFile",
+    "ApplicationLetter",
+    "ApplicationNote",
+    "ApplicationPage",
+    "ApplicationPause",
+    "InformationApplication",
+    "LetterKind",
+    "LetterTemplate",
+    "RequestableDocument",
+    "RequestableListRelease",
     "DisclosureSearchPage",
     "SearchEntry",
     "CatalogCategory",

@@ -236,6 +236,7 @@ class DisclosureIndexPage(DisclosurePage):
         "govopen_wagtail.ConsultationIndexPage",
         "govopen_wagtail.CatalogPage",
         "govopen_wagtail.DisclosureSearchPage",
+        "govopen_wagtail.ApplicationPage",
     ]
 
     class Meta:
@@ -278,7 +279,7 @@ class DisclosureIndexPage(DisclosurePage):
             {
                 "key": "applications",
                 "label": labels["applications"],
-                "page": self.application_page if self.application_page_id else None,
+                "page": self.application_page if self.application_page_id else by_column.get("applications"),
                 "anchor_page": by_column.get("guide"),
             }
         )

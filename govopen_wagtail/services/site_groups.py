@@ -1,6 +1,6 @@
 """Groups for a bureau's or a school's own staff, confined to its site.
 
-``create_site_groups(site)`` makes (or brings up to date) two groups:
+``create_site_groups(site)`` makes (or brings up to date) three groups:
 
 * **editors** (编辑): page permissions on the site's tree, the catalog and
   validity-ledger tools, the site's own document collection, and the site's
@@ -9,7 +9,12 @@
   notification e-mails, for this site only (a per-site grant makes the site
   theirs; they edit no pages).
 
-Both see nothing of other sites' staff data: see :mod:`govopen_wagtail.permissions`.
+* **application handlers** (依申请公开): the applications of this site, their
+  letters and files, the letter templates and the list of documents
+  available on application (applications are private: editors and
+  moderators do not see them unless they are handlers too).
+
+None sees anything of other sites' staff data: see :mod:`govopen_wagtail.permissions`.
 """
 
 from __future__ import annotations
@@ -38,6 +43,19 @@ EDITOR_MODEL_PERMISSIONS = MODERATOR_MODEL_PERMISSIONS + (
     "govopen_wagtail.view_validityevent",
     "govopen_wagtail.view_indexnumberrecord",
 )
+HANDLER_MODEL_PERMISSIONS = (
+    "wagtailadmin.access_admin",
+    "govopen_wagtail.add_informationapplication",
+    "govopen_wagtail.change_informationapplication",
+    "govopen_wagtail.view_informationapplication",
+    "govopen_wagtail.add_lettertemplate",
+    "govopen_wagtail.change_lettertemplate",
+    "govopen_wagtail.view_lettertemplate",
+    "govopen_wagtail.add_requestabledocument",
+    "govopen_wagtail.change_requestabledocument",
+    "govopen_wagtail.delete_requestabledocument",
+    "govopen_wagtail.view_requestabledocument",
+)
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 
@@ -46,6 +64,7 @@ DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")
 class SiteGroups:
     editors: Group
     moderators: Group
+    handlers: Group
 
 
 def _permissions(names) -> list[Permission]:
@@ -72,6 +91,9 @@ def create_site_groups(site) -> SiteGroups:
     moderators, _created = Group.objects.get_or_create(name=_("%(site)s moderators") % {"site": label})
     editors.permissions.add(*_permissions(EDITOR_MODEL_PERMISSIONS))
     moderators.permissions.add(*_permissions(MODERATOR_MODEL_PERMISSIONS))
+    handlers, _created = Group.objects.get_or_create(
+        name=_("%(site)s application handlers") % {"site": label})
+    handlers.permissions.add(*_permissions(HANDLER_MODEL_PERMISSIONS))
 
     for codename in PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
@@ -83,6 +105,7 @@ def create_site_groups(site) -> SiteGroups:
                                           codename="view_organisationprofile")
     GroupSitePermission.objects.get_or_create(group=editors, site=site, permission=profile_change)
     GroupSitePermission.objects.get_or_create(group=moderators, site=site, permission=profile_view)
+    GroupSitePermission.objects.get_or_create(group=handlers, site=site, permission=profile_view)
 
     # The site's own document collection: its files are not offered to others.
     root = Collection.get_first_root_node()
@@ -90,4 +113,4 @@ def create_site_groups(site) -> SiteGroups:
     for codename in DOCUMENT_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtaildocs", codename=codename)
         GroupCollectionPermission.objects.get_or_create(group=editors, collection=collection, permission=permission)
-    return SiteGroups(editors=editors, moderators=moderators)
+    return SiteGroups(editors=editors, moderators=moderators, handlers=handlers)

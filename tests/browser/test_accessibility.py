@@ -52,6 +52,9 @@ def public_paths():
         "catalog-table": path(catalog) + "table/",
         "item": path(DisclosureItemPage.objects.live().descendant_of(root).first()),
         "search": path(DisclosureSearchPage.objects.live().descendant_of(root).first()) + "?q=控辍保学",
+        "applications": "/xxgk/ysqgk/",
+        "applications-list": "/xxgk/ysqgk/list/",
+        "applications-status": "/xxgk/ysqgk/status/",
     }
     return paths
 

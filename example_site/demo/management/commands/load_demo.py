@@ -383,6 +383,11 @@ class Command(BaseCommand):
             if not reset:
                 self.stdout.write("Demo content is already loaded (use --reset to rebuild).")
                 return
+            from govopen_wagtail.models import InformationApplication
+
+            # Applications keep their page from deletion (nothing lost): a reset removes them first.
+            for home in existing:
+                InformationApplication.objects.filter(page__path__startswith=home.path).delete()
             Site.objects.filter(root_page__in=existing).delete()
             for page in existing:
                 page.delete()
@@ -504,6 +509,7 @@ class Command(BaseCommand):
         publish(index, DisclosureSearchPage(title="信息检索", slug="search",
                                             intro="检索规范性文件、政策解读、公开信息、征求意见和公开指南。"),
                 at(2019, 5, 15))
+        self.build_applications(index)
         # Documents and consultations are catalog items where they are published.
         CatalogCategory.objects.filter(pk=entries["01-01"].pk).update(source_page=library)
         CatalogCategory.objects.filter(pk=entries["01-02"].pk).update(source_page=consultations["enrolment"].get_parent())
@@ -749,6 +755,118 @@ class Command(BaseCommand):
             )
         return library
 
+    def build_applications(self, index: Page) -> Page:
+        """The bureau's 依申请公开 page and a dozen cases across every state and
+        reply type, dated back from today so the clock reads as in real use."""
+        from govopen_wagtail.calendar import get_calendar
+        from govopen_wagtail.models import ApplicationPage, RequestableDocument, RequestableListRelease
+        from govopen_wagtail.services import applications as cases
+        from govopen_wagtail.services.letters import make_letter
+
+        page = publish(
+            index,
+            ApplicationPage(
+                title="依申请公开", slug="ysqgk", receipt_prefix="泉教依申", reply_prefix="泉教依复",
+                postal_address="福建省泉州市丰泽区东海街道市行政中心 泉州市教育局办公室（邮编362000）",
+                office_hours="工作日 8:00–12:00、15:00–18:00，市行政服务中心教育局窗口",
+            ),
+            at(2019, 5, 15),
+        )
+        calendar = get_calendar()
+        today = cases.local_today()
+
+        def ago(n: int) -> dt.date:
+            """The working day n working days before today."""
+            day = today
+            while n > 0:
+                day -= dt.timedelta(days=1)
+                if calendar.is_working_day(day):
+                    n -= 1
+            return day
+
+        def apply(received_wd: int, description: str, channel: str = "post", **fields) -> object:
+            values = dict(applicant_type="natural", name="陈明", id_type="id_card", id_number="11010519491231002X",
+                          contact_phone="13905950000", contact_email="chenming@example.invalid",
+                          delivery="email", description=description, channel=channel)
+            values.update(fields)
+            data = cases.ApplicationInput(received_on=ago(received_wd), **values)
+            return cases.submit_application(page, data)[0]
+
+        new = apply(1, "2026年泉州市中心城区公办初中招生片区划分方案", channel="online")
+        working = apply(5, "2026年市直学校校舍安全排查整改情况", name="林晓", delivery="paper",
+                        postal_address="泉州市鲤城区中山路100号")
+        cases.assign(working, unit="发展规划与安全科", assisting_units="计划财务科")
+        waiting = apply(4, "关于学校的那个文件", name="黄强")
+        cases.request_correction(waiting, on=ago(2), due=today + dt.timedelta(days=10),
+                                 items="请写明所需文件的名称、发文日期或文号，以便检索。")
+        make_letter(waiting, "correction", sent_on=ago(2))
+        restarted = apply(30, "学校收费的文件", name="王芳")
+        cases.request_correction(restarted, on=ago(27), due=ago(20), items="请写明学校名称和收费学年。")
+        cases.record_correction(restarted, on=ago(22))
+        cases.assign(restarted, unit="计划财务科")
+        cases.record_reply(restarted, outcome="disclose", on=ago(8),
+                           reason="所申请信息见本机关网站“法定主动公开内容—教育收费”栏目，现随本告知书一并提供。")
+        make_letter(restarted, "reply", sent_on=ago(8))
+        cases.mark_delivered(restarted, on=ago(7))
+        cases.close(restarted, on=ago(6))
+        consulted = apply(10, "2025年全市校外培训机构年检结果及相关机构报送材料", applicant_type="commercial",
+                          name="泉州市启航教育科技有限公司", id_type="credit_code", id_number="91350500MA2Y0N1F1A",
+                          channel="email")
+        cases.assign(consulted, unit="校外教育培训监管科")
+        cases.start_pause(consulted, kind="third_party", party="泉州市某某培训学校有限公司", on=ago(6))
+        make_letter(consulted, "third_party", sent_on=ago(6))
+        overdue = apply(24, "2025年义务教育阶段学校课后服务经费使用明细", name="郑华")
+        cases.assign(overdue, unit="基础教育科")
+        extended = apply(22, "2021年以来全市中小学教师职称评审结果汇总", name="刘洋", applicant_type="legal_service",
+                         id_type="credit_code", id_number="31350000MD0198765B")
+        cases.extend(extended, days=15, approver="局长 张明", reason="所需信息涉及多个年度和多个科室，需检索汇总",
+                     on=ago(3))
+        make_letter(extended, "extension", sent_on=ago(3))
+        partial = apply(20, "泉州市教育局2025年政府采购合同", name="吴敏")
+        cases.record_reply(partial, outcome="partial", on=ago(4),
+                           reason="合同中供应商的银行账户等商业信息涉及第三方合法权益，已作区分处理。")
+        cases.mark_delivered(partial, on=ago(3))
+        process = apply(40, "2026年教育事业发展规划征求意见过程中的内部讨论记录", name="许静")
+        cases.record_reply(process, outcome="withhold_6", on=ago(25),
+                           reason="所申请信息属于讨论记录等过程性信息，依据条例第十六条第二款不予公开。")
+        cases.close(process, on=ago(24))
+        cases.record_review(process, review_result="upheld", litigation="", litigation_result="")
+        missing = apply(45, "2008年某校扩建工程的全部施工图纸", name="蔡军")
+        cases.record_reply(missing, outcome="unable_1", on=ago(30),
+                           reason="经检索，本机关未制作或获取该信息，建议向住房和城乡建设部门咨询。")
+        cases.close(missing, on=ago(29))
+        cases.record_review(missing, review_result="", litigation="direct", litigation_result="pending")
+        for n, who in enumerate(("洪涛", "施雨", "李娜")):
+            repeat = apply(12 - n * 3, "2025年全市中小学教师招聘考试成绩", name=who, document_number="泉教人〔2025〕8号")
+        cases.record_reply(repeat, outcome="not_handled_2", on=ago(1),
+                           reason="本机关已于此前答复您相同内容的申请，不再重复处理。")
+        withdrawn = apply(8, "教育局食堂采购明细", name="赵亮")
+        cases.withdraw(withdrawn, on=ago(6))
+        abandoned = apply(35, "那份通知", name="孙丽")
+        cases.request_correction(abandoned, on=ago(33), due=ago(25), items="请写明通知的名称或文号。")
+        cases.mark_abandoned(abandoned, on=ago(20))
+
+        listed = [
+            ("泉州市教育局2025年度部门预算执行情况", "", dt.date(2026, 3, 1), "计划财务科"),
+            ("2025年全市中小学校舍安全检查通报", "泉教安〔2025〕12号", dt.date(2025, 11, 20), "发展规划与安全科"),
+            ("2025年全市教师招聘考试成绩", "泉教人〔2025〕8号", dt.date(2025, 8, 15), "人事科"),
+            ("泉州市民办学校年检结果（2025年度）", "泉教民〔2026〕2号", dt.date(2026, 4, 10), "民办教育科"),
+            ("2026年义务教育招生工作会议纪要", "", dt.date(2026, 3, 18), "基础教育科"),
+            ("全市校外培训机构白名单（2026年第二批）", "泉教培〔2026〕5号", dt.date(2026, 7, 6), "校外教育培训监管科"),
+        ]
+        for name, number, date, unit in listed:
+            entry = RequestableDocument(page=page, name=name, document_number=number, date=date, issuing_unit=unit,
+                                        added_on=date)
+            entry.full_clean()
+            entry.save()
+        quarter = (today.month - 1) // 3 + 1
+        start = dt.date(today.year, 3 * quarter - 2, 1)
+        release = RequestableListRelease.objects.create(page=page, year=today.year, quarter=quarter,
+                                                        published_on=start, entries=0)
+        release.entries = release.documents().count()
+        release.save(update_fields=["entries"])
+        return page
+
     def bureau_guide(self) -> DisclosureGuidePage:
         return DisclosureGuidePage(
             title="泉州市教育局政府信息公开指南",
@@ -843,7 +961,7 @@ class Command(BaseCommand):
         User = get_user_model()
         if not User.objects.filter(username="teacher").exists():
             teacher = User.objects.create_user("teacher", "teacher@example.invalid", "teacher")
-            teacher.groups.add(groups.editors, groups.moderators)
+            teacher.groups.add(groups.editors, groups.moderators, groups.handlers)
             self.stdout.write("Created the school's editor: teacher / teacher (sees the school's records only).")
 
     def create_superuser(self) -> None:
