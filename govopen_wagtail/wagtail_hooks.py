@@ -8,7 +8,12 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
-from .admin.applications import publish_requestable_view, staff_file_view, staff_letter_view
+from .admin.applications import (
+    RequestableImportView,
+    publish_requestable_view,
+    staff_file_view,
+    staff_letter_view,
+)
 from .admin.catalog import CatalogImportView, HealthReportView, sample_catalog_view
 from .admin.consultations import moderate_view
 from .admin.notifications import retry_failed_view
@@ -39,6 +44,7 @@ def register_admin_urls():
              name="govopen_application_letter"),
         path("govopen/applications/files/<int:pk>/", staff_file_view, name="govopen_application_file"),
         path("govopen/applications/list/publish/", publish_requestable_view, name="govopen_requestable_publish"),
+        path("govopen/applications/list/import/", RequestableImportView.as_view(), name="govopen_requestable_import"),
     ]
 
 

@@ -11,10 +11,12 @@ if [ "${1:-}" != "demo" ]; then
   command -v npm >/dev/null 2>&1 || need+=(npm)  # axe-core for the accessibility checks
 fi
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# grep reads to the end (no -q): with pipefail an early exit would SIGPIPE the
+# listing and count as "missing".
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 # WeasyPrint (PDF versions of documents) needs Pango.
-ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || need+=(libpango-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep "libpango-1.0.so" >/dev/null || need+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so" >/dev/null || need+=(libpangoft2-1.0-0)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

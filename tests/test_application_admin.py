@@ -189,3 +189,34 @@ def test_letter_templates_are_per_site(client, world):
     response = client.post(url, {"site": world["school_page"].get_site().pk, "kind": "reply", "title": "答复书",
                                  "body": "{applicant}：{unknown}"})
     assert response.status_code == 200 and not LetterTemplate.objects.exists()
+
+
+def test_requestable_list_import_is_all_or_nothing(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world["handler"])
+    url = reverse("govopen_requestable_import")
+    bad = "名称,文号,日期,发布单位\n校舍检查通报,泉教安[2025]12号,2025-11-20,安全科\n,,2025-13-01,\n"
+    response = client.post(url, {"page": world["school_page"].pk,
+                                 "file": SimpleUploadedFile("list.csv", bad.encode("utf-8"))})
+    assert response.status_code == 200 and response.context["row_errors"][0][0] == 3
+    assert not RequestableDocument.objects.exists()
+    good = "名称,文号,日期,发布单位\n校舍检查通报,泉教安[2025]12号,2025年11月20日,安全科\n预算执行情况,,2026/3/1,财务科\n"
+    response = client.post(url, {"page": world["school_page"].pk,
+                                 "file": SimpleUploadedFile("list.csv", good.encode("gb18030"))})
+    assert response.status_code == 302
+    entry = RequestableDocument.objects.get(name="校舍检查通报")
+    assert entry.document_number == "泉教安〔2025〕12号" and entry.date == dt.date(2025, 11, 20)
+    client.post(url, {"page": world["school_page"].pk, "file": SimpleUploadedFile("list.csv", good.encode())})
+    assert RequestableDocument.objects.count() == 2  # the same rows update, not duplicate
+    response = client.post(url, {"page": world["bureau_page"].pk, "file": SimpleUploadedFile("l.csv", good.encode())})
+    assert response.status_code == 200 and "page" in response.context["form"].errors
+
+
+def test_a_page_with_applications_is_not_deleted(client, world):
+    admin = get_user_model().objects.create_superuser("root", "r@example.invalid", "pw")
+    client.force_login(admin)
+    page = world["bureau_page"]
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]), follow=True)
+    assert type(page).objects.filter(pk=page.pk).exists()
+    assert "1" in response.content.decode() and App.objects.filter(page=page).count() == 1

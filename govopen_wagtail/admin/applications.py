@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets import AdminDateInput
@@ -605,6 +606,50 @@ class RequestableDocumentAdmin(SiteScopedModelAdmin):
     search_fields = ("name", "document_number", "issuing_unit")
     index_template_name = "govopen_wagtail/admin/requestable_index.html"
     index_view_class = RequestableIndexView
+
+
+class RequestableImportForm(forms.Form):
+    page = forms.ModelChoiceField(label=_("application page"), queryset=ApplicationPage.objects.none())
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("Columns: 名称 (required), 文号, 日期, 发布单位. The first row names the columns."))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["page"].queryset = requestable_release_pages(user)
+
+
+class RequestableImportView(WagtailAdminTemplateMixin, FormView):
+    page_title = _("Import documents available on application")
+    header_icon = "upload"
+    template_name = "govopen_wagtail/admin/requestable_import.html"
+    form_class = RequestableImportForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("govopen_wagtail.add_requestabledocument"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        from ..services.requestable_io import ImportFailed, import_requestable
+
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_requestable(form.cleaned_data["page"], upload.name, upload.read())
+        except ImportFailed as exc:
+            form.add_error("file", exc.message)
+            return self.form_invalid(form)
+        if not report.ok:
+            return self.render_to_response(self.get_context_data(form=form, row_errors=report.errors))
+        messages.success(self.request, gettext("Imported: %(created)d new entries, %(updated)d updated. Publish the "
+                                               "list for the public to see them.")
+                         % {"created": report.created, "updated": report.updated})
+        return redirect(RequestableDocumentAdmin().url_helper.index_url)
 
 
 @require_POST
