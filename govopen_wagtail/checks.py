@@ -66,6 +66,14 @@ def check_settings(app_configs=None, **kwargs):
                 )
             )
 
+    if govopen_settings.ANNUAL_REPORT_BODY not in ("department", "government"):
+        errors.append(Error('GOVOPEN_ANNUAL_REPORT_BODY must be "department" or "government".',
+                            id="govopen_wagtail.E011"))
+    for name in ("APPLICATION_MAX_UPLOAD_MB", "APPLICATION_REMIND_WORKING_DAYS", "APPLICATION_REPEAT_THRESHOLD"):
+        value = getattr(govopen_settings, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            errors.append(Error(f"GOVOPEN_{name} must be a whole number of at least 1.", id="govopen_wagtail.E012"))
+
     sources = govopen_settings.HOLIDAY_SOURCES
     if not isinstance(sources, (list, tuple)) or not sources:
         errors.append(
@@ -243,6 +251,44 @@ def check_holiday_coverage(app_configs=None, **kwargs):
             id="govopen_wagtail.W001",
         )
         for year in gaps
+    ]
+
+
+def late_annual_reports(today: dt.date | None = None) -> list[tuple[str, int, dt.date]]:
+    """(site, year, deadline) for each site with a disclosure platform whose
+    report on last year is not published although its deadline has passed."""
+    from wagtail.models import Site
+
+    from .models import AnnualReportPage, DisclosureIndexPage
+    from .models.reports import deadline_for
+
+    today = today or timezone.localdate()
+    year = today.year - 1
+    late = []
+    for site in Site.objects.select_related("root_page"):
+        root = site.root_page.path
+        if not DisclosureIndexPage.objects.filter(path__startswith=root).exists():
+            continue
+        if today > deadline_for(year) and not AnnualReportPage.objects.live().filter(
+                year=year, path__startswith=root).exists():
+            late.append((str(site), year, deadline_for(year)))
+    return late
+
+
+@register()
+def check_annual_reports(app_configs=None, **kwargs):
+    try:
+        late = late_annual_reports()
+    except DatabaseError:
+        return []
+    return [
+        Warning(
+            f"{site}: the annual report on {year} is not published; it was due by {deadline.isoformat()} "
+            "(条例 art. 49).",
+            hint="Generate it from the records and publish it: see docs/howto/annual-report.md.",
+            id="govopen_wagtail.W010",
+        )
+        for site, year, deadline in late
     ]
 
 

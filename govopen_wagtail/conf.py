@@ -102,6 +102,9 @@ DEFAULTS: dict[str, Any] = {
     "APPLICATION_MAX_UPLOAD_MB": 5,
     "APPLICATION_REMIND_WORKING_DAYS": 3,
     "APPLICATION_REPEAT_THRESHOLD": 3,
+    # The annual report's deadline (条例 art. 49): "department" (a bureau,
+    # 31 January) or "government" (31 March).
+    "ANNUAL_REPORT_BODY": "department",
     # Longest comment accepted, in characters.
     "COMMENT_MAX_CHARS": 5000,
     # Longest run of characters without a space or punctuation mark.

@@ -39,9 +39,25 @@ def generate_files(sender, instance, revision=None, **kwargs) -> None:
     transaction.on_commit(lambda: run_in_background(generate_document_files, page_id, revision_id))
 
 
-def register() -> None:
-    from .models import NormativeDocumentPage
+def generate_report_files(sender, instance, revision=None, **kwargs) -> None:
+    from django.db import transaction
 
+    from .conf import govopen_settings
+    from .services.background import run_in_background
+    from .tasks import generate_report_files as task
+
+    if not govopen_settings.GENERATE_FILES_ON_PUBLISH:
+        return
+    page_id = instance.pk
+    transaction.on_commit(lambda: run_in_background(task, page_id))
+
+
+def register() -> None:
+    from .models import AnnualReportPage, NormativeDocumentPage
+
+    page_published.connect(
+        generate_report_files, sender=AnnualReportPage, dispatch_uid="govopen_report_files"
+    )
     page_published.connect(
         record_change_note, sender=NormativeDocumentPage, dispatch_uid="govopen_change_note"
     )

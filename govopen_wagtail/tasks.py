@@ -40,3 +40,13 @@ def deliver_notifications() -> int:
     sent, _failed = deliver_due()
     schedule_retry()
     return sent
+
+
+@task()
+def generate_report_files(page_id: int) -> int:
+    """Word and PDF of a published annual report."""
+    from .models import AnnualReportPage
+    from .services.annual_report import publish_files
+
+    page = AnnualReportPage.objects.filter(pk=page_id, live=True).first()
+    return len(publish_files(page)) if page else 0

@@ -14,6 +14,7 @@ from .admin.applications import (
     staff_file_view,
     staff_letter_view,
 )
+from .admin.reports import GenerateReportView, ReportSourcesView
 from .admin.catalog import CatalogImportView, HealthReportView, sample_catalog_view
 from .admin.consultations import moderate_view
 from .admin.notifications import retry_failed_view
@@ -44,6 +45,10 @@ def register_admin_urls():
              name="govopen_application_letter"),
         path("govopen/applications/files/<int:pk>/", staff_file_view, name="govopen_application_file"),
         path("govopen/applications/list/publish/", publish_requestable_view, name="govopen_requestable_publish"),
+        path("govopen/annual-report/<int:pk>/generate/", GenerateReportView.as_view(),
+             name="govopen_annual_report_generate"),
+        path("govopen/annual-report/<int:pk>/sources/", ReportSourcesView.as_view(),
+             name="govopen_annual_report_sources"),
         path("govopen/applications/list/import/", RequestableImportView.as_view(), name="govopen_requestable_import"),
     ]
 

@@ -37,8 +37,21 @@ def test_dashboard_panel_is_silent_when_nothing_needs_attention(admin_client, pl
         office_name="办公室", address="地址", office_hours="工作日", phone="0595-1234567", fax="0595-1234568",
         email="a@example.cn",
     )
+    from govopen_wagtail.models import AnnualReportPage
+    from tests.factories import publish
+
+    # The 2025 report is out (else it is late in March, and the panel says so).
+    publish(platform.reports, AnnualReportPage(title="2025年报", year=2025))
     html = admin_client.get("/admin/").content.decode()
     assert "govopen-attention" not in html
+
+
+def test_dashboard_reminds_of_the_coming_annual_report(admin_client, platform, monkeypatch):
+    monkeypatch.setattr(checks.timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 12, 2))
+    html = admin_client.get("/admin/").content.decode()
+    assert "2026" in html and "2027-01-31" in html and "条例第四十九条" in html
+    monkeypatch.setattr(checks.timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 11, 2))
+    assert "2027-01-31" not in admin_client.get("/admin/").content.decode()
 
 
 def test_editors_enter_holidays_and_history_is_kept(admin_client):

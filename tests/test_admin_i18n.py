@@ -66,6 +66,10 @@ def content(platform):
         office, application_input(channel="post", received_on=dt.date(2026, 9, 28)))[0]
     applications.request_correction(application, on=dt.date(2026, 9, 29), due=dt.date(2026, 10, 16), items="x")
     platform.application = application
+    from govopen_wagtail.models import AnnualReportPage
+    from tests.factories import publish
+
+    platform.report = publish(platform.reports, AnnualReportPage(title="2025年报", year=2025))
     return platform
 
 
@@ -92,6 +96,8 @@ def test_no_plugin_english_in_the_chinese_admin(admin_client, content):
         urls.append(reverse(f"govopen_wagtail_{name}_modeladmin_create"))
     urls.append(reverse("govopen_wagtail_informationapplication_modeladmin_inspect",
                         args=[content.application.pk]))
+    urls += [reverse("wagtailadmin_pages:edit", args=[content.report.pk]),
+             reverse("govopen_annual_report_generate", args=[content.report.pk])]
     found = {}
     for url in urls:
         response = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -91,10 +91,26 @@ def test_a_schools_columns_use_the_words_for_schools(client):
     assert "政府信息公开指南" in bureau and "政府信息公开年报" in bureau
 
 
-def test_demo_annual_report_refers_to_nothing_it_lacks(client):
+def test_demo_annual_reports(client):
     call_command("load_demo", verbosity=0)
-    from govopen_wagtail.models import DisclosureItemPage
+    from govopen_wagtail import annual_report
+    from govopen_wagtail.models import AnnualReportPage
 
-    report = DisclosureItemPage.objects.get(slug="nb2025")
+    report = AnnualReportPage.objects.get(slug="nb2025")
+    assert report.live and report.cross_check_problems() == []
     html = client.get(report.get_url_parts()[2]).content.decode()
-    assert "详见报告表格" not in html and "六、其他需要报告的事项" in html
+    assert "详见报告表格" not in html and "六、其他需要报告的事项" in html and "本年新收" in html
+    assert report.interpretation is not None
+    assert report.title in client.get(report.interpretation.get_url_parts()[2]).content.decode()
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    draft = AnnualReportPage.objects.get(slug=f"nb{year}").get_latest_revision_as_object()
+    assert not AnnualReportPage.objects.get(slug=f"nb{year}").live
+    values = draft.values()
+    # Generated from the demo's applications: every one received in 2026 is counted.
+    from govopen_wagtail.models import InformationApplication
+
+    received = InformationApplication.objects.filter(received_on__year=year, page__path__startswith=report.path[:8])
+    assert values[annual_report.t3("new", "total")] == received.count() >= 1
+    assert draft.cross_check_problems() == []

@@ -37,7 +37,33 @@ class DisclosureAttentionPanel(Component):
             "health": [(kind, str(KINDS[kind]), n) for kind, n in counts.items() if n and kind != "contact"],
             **self.consultation_context(),
             **self.application_context(),
+            **self.report_context(),
         }
+
+    def report_context(self, today=None) -> dict:
+        """From 1 December: the coming report's state and its statutory date."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from ..models import AnnualReportPage, DisclosureIndexPage
+        from ..models.reports import deadline_for
+
+        today = today or timezone.localdate()
+        year = today.year if today.month == 12 else today.year - 1
+        deadline = deadline_for(year)
+        if not (dt.date(year, 12, 1) <= today <= deadline + dt.timedelta(days=60)):
+            return {"annual_reports": []}
+        user = self.request.user
+        reports = []
+        for platform in permissions.pages_for_user(DisclosureIndexPage.objects.all(), user).order_by("path"):
+            site = platform.get_site()
+            if site is None or any(r["site"] == site for r in reports):
+                continue
+            page = AnnualReportPage.objects.filter(year=year, path__startswith=site.root_page.path).first()
+            reports.append({"site": site, "year": year, "deadline": deadline, "page": page,
+                            "late": today > deadline and not (page and page.live)})
+        return {"annual_reports": [r for r in reports if not (r["page"] and r["page"].live)]}
 
     def application_context(self) -> dict:
         from ..models import InformationApplication
@@ -74,6 +100,6 @@ class DisclosureAttentionPanel(Component):
         context = self.get_context_data(parent_context)
         if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health",
                                              "failed_notifications", "proxy_unconfigured", "applications_overdue",
-                                             "applications_due_soon", "corrections_lapsed")):
+                                             "applications_due_soon", "corrections_lapsed", "annual_reports")):
             return ""
         return super().render_html(parent_context)

@@ -54,9 +54,13 @@ from .platform import (
 )
 from .notifications import Notification
 from .registry import information_models
+from .reports import AnnualReportFile, AnnualReportOverride, AnnualReportPage
 from .search import DisclosureSearchPage, SearchEntry
 
 __all__ = [
+    "AnnualReportFile",
+    "AnnualReportOverride",
+    "AnnualReportPage",
     "ApplicationCounter",
     "ApplicationFile",
     "ApplicationLetter",

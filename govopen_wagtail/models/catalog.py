@@ -248,6 +248,14 @@ class DisclosureItemPage(IndexNumberMixin, DisclosurePage):
     parent_page_types = ["govopen_wagtail.DisclosureColumnPage", "govopen_wagtail.CatalogPage"]
     subpage_types: list[str] = []
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from .reports import AnnualReportPage
+
+        # A 年报解读 links back to the report it explains.
+        context["interpreted_reports"] = AnnualReportPage.objects.live().public().filter(interpretation=self)
+        return context
+
     class Meta:
         verbose_name = _("disclosure item")
         verbose_name_plural = _("disclosure items")

@@ -1147,6 +1147,13 @@ class InterpretationPage(IndexNumberMixin, DisclosurePage):
         verbose_name = _("policy interpretation")
         verbose_name_plural = _("policy interpretations")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from .reports import AnnualReportPage
+
+        context["interpreted_reports"] = AnnualReportPage.objects.live().public().filter(interpretation=self)
+        return context
+
     def metadata_rows(self) -> list[tuple[str, str]]:
         rows = super().metadata_rows()
         if self.first_published_at:

@@ -490,6 +490,7 @@ class DisclosureColumnPage(DisclosurePage):
         "govopen_wagtail.DisclosureItemPage",
         "govopen_wagtail.NormativeDocumentIndexPage",
         "govopen_wagtail.ConsultationIndexPage",
+        "govopen_wagtail.AnnualReportPage",
     ]
 
     class Meta:

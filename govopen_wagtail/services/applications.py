@@ -419,6 +419,8 @@ def withdraw(application, *, on: dt.date, user=None) -> None:
     application.pauses.filter(ended_on__isnull=True).update(ended_on=on)
     application.closed_on = on
     application.state = State.WITHDRAWN
+    # Table 三 counts a withdrawal under （六）3 其他.
+    application.outcome = application.outcome or "other_3"
     _save(application, user, "withdrawn")
 
 

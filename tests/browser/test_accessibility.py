@@ -55,6 +55,7 @@ def public_paths():
         "applications": "/xxgk/ysqgk/",
         "applications-list": "/xxgk/ysqgk/list/",
         "applications-status": "/xxgk/ysqgk/status/",
+        "annual-report": "/xxgk/nb/nb2025/",
     }
     return paths
 

@@ -36,10 +36,12 @@ def test_guide_on_a_phone(demo, phone, shot):
     shot(phone, "guide-phone")
 
 
-def test_applications_entry_leads_to_the_guide_section(demo, phone):
+def test_applications_entry_leads_to_the_application_page(demo, phone):
+    # Without an application page it leads to the guide's section (tests/test_pages.py).
     phone.goto(demo.url + "/xxgk/")
     phone.get_by_role("link", name="依申请公开").click()
-    assert phone.url.endswith("/xxgk/zn/#application")
+    assert phone.url.endswith("/xxgk/ysqgk/")
+    assert phone.locator("form button[type=submit]").first.is_visible()
 
 
 def test_item_page_on_a_phone(demo, phone, shot):

@@ -544,26 +544,7 @@ class Command(BaseCommand):
             ),
             at(2019, 5, 15),
         )
-        publish(
-            reports,
-            DisclosureItemPage(
-                title="泉州市教育局2025年政府信息公开工作年度报告",
-                slug="nb2025",
-                summary="2025年度主动公开、依申请公开、行政复议和行政诉讼情况及存在的主要问题和改进情况。",
-                body=p(
-                    "一、总体情况。2025年，本局坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、"
-                    "服务、结果公开。",
-                    "二、主动公开政府信息情况。本年制发行政规范性文件4件，废止1件，现行有效12件。",
-                    "三、收到和处理政府信息公开申请情况。本年新收申请6件，均已在法定期限内答复。",
-                    "四、政府信息公开行政复议、行政诉讼情况。本年无因政府信息公开引起的行政复议和行政诉讼。",
-                    "五、存在的主要问题及改进情况。政策解读形式还不够丰富，下一步将增加图解和视频解读。",
-                    "六、其他需要报告的事项。本年未收取信息处理费。",
-                ),
-                generated_date=dt.date(2026, 1, 20),
-                issuing_unit="办公室",
-            ),
-            at(2026, 1, 20, 10),
-        )
+        self.build_annual_reports(reports)
         return home
 
     def build_consultations(self, parent: Page) -> dict[str, Page]:
@@ -754,6 +735,69 @@ class Command(BaseCommand):
                 at(published.year, published.month, published.day, 15),
             )
         return library
+
+    def build_annual_reports(self, reports: Page) -> None:
+        """The 2025 report, published (its applications were kept on paper:
+        entered by hand, each with the reason), its interpretation, and the
+        2026 report as a draft generated from the demo's records."""
+        from govopen_wagtail.models import AnnualReportOverride, AnnualReportPage
+        from govopen_wagtail.services.annual_report import generate_draft
+
+        interpretation = publish(
+            reports,
+            DisclosureItemPage(
+                title="图解：泉州市教育局2025年政府信息公开工作年度报告",
+                slug="nb2025-jd",
+                summary="用图表解读2025年度政府信息公开工作的主要数据和改进举措。",
+                body=p("2025年，本局收到政府信息公开申请6件，全部在法定期限内答复，未发生行政复议和行政诉讼。"),
+                generated_date=dt.date(2026, 1, 22),
+                issuing_unit="办公室",
+            ),
+            at(2026, 1, 22, 10),
+        )
+        report_2025 = AnnualReportPage(
+            title="泉州市教育局2025年政府信息公开工作年度报告",
+            slug="nb2025",
+            year=2025,
+            overview=p(
+                "2025年，本局坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开。",
+                "（一）主动公开。全年主动公开政府信息312条，其中规范性文件4件、政策解读4篇。",
+                "（二）依申请公开。全年收到政府信息公开申请6件，均在法定期限内答复。",
+                "（三）政府信息管理。落实公开属性源头认定和保密审查制度。",
+                "（四）平台建设。政府信息公开专栏按照国办要求设置四个标准栏目。",
+                "（五）监督保障。将政务公开纳入年度绩效考核，开展专题培训2次。",
+            ),
+            problems=p("政策解读形式还不够丰富，下一步将增加图解和视频解读。"),
+            other_matters=p("本年未收取信息处理费。办理人大代表建议3件、政协提案5件。"),
+            licensing_decisions=126, penalty_decisions=2, enforcement_decisions=0, fees_amount=0,
+            interpretation=interpretation,
+        )
+        reports.add_child(instance=report_2025)
+        generate_draft(report_2025)
+        report_2025 = report_2025.get_latest_revision_as_object()
+        hand = {
+            "t3.new.natural": 4, "t3.new.commercial": 1, "t3.new.legal_service": 1, "t3.new.total": 6,
+            "t3.disclose.natural": 3, "t3.disclose.total": 3, "t3.partial.natural": 1, "t3.partial.total": 1,
+            "t3.unable_1.commercial": 1, "t3.unable_1.total": 1,
+            "t3.not_handled_2.legal_service": 1, "t3.not_handled_2.total": 1,
+            "t3.total.natural": 4, "t3.total.commercial": 1, "t3.total.legal_service": 1, "t3.total.total": 6,
+        }
+        report_2025.overrides = [
+            AnnualReportOverride(cell=cell, value=value, reason="2025年申请在纸质台账登记，按台账手工录入")
+            for cell, value in hand.items()
+        ]
+        revision = report_2025.save_revision()
+        revision.publish()
+        AnnualReportPage.objects.filter(pk=report_2025.pk).update(first_published_at=at(2026, 1, 20, 10),
+                                                                  last_published_at=at(2026, 1, 20, 10))
+        # This year's report, in draft (2026 when the demo was made).
+        year = timezone.localdate().year
+        draft_2026 = AnnualReportPage(
+            title=f"泉州市教育局{year}年政府信息公开工作年度报告", slug=f"nb{year}", year=year, live=False,
+            problems=p("（待填写）针对2025年“政策解读形式不够丰富”的问题，本年新增图解解读……"),
+        )
+        reports.add_child(instance=draft_2026)
+        generate_draft(draft_2026)
 
     def build_applications(self, index: Page) -> Page:
         """The bureau's 依申请公开 page and a dozen cases across every state and
