@@ -294,3 +294,16 @@ def test_each_figure_links_to_its_records_for_staff(client, bureau):
     editor = get_user_model().objects.create_user("nobody", "n@example.invalid", "pw")
     client.force_login(editor)
     assert client.get(reverse("govopen_annual_report_sources", args=[report_page.pk])).status_code in (302, 403)
+
+
+def test_late_report_warning(bureau, settings):
+    from govopen_wagtail.checks import late_annual_reports
+
+    platform, _page = bureau
+    assert late_annual_reports(dt.date(2026, 1, 31)) == []
+    assert [year for _s, year, _d in late_annual_reports(dt.date(2026, 2, 1))] == [2025]
+    settings.GOVOPEN_ANNUAL_REPORT_BODY = "government"
+    assert late_annual_reports(dt.date(2026, 2, 1)) == []
+    assert late_annual_reports(dt.date(2026, 4, 1))[0][2] == dt.date(2026, 3, 31)
+    make_report(platform, 2025)
+    assert late_annual_reports(dt.date(2026, 4, 1)) == []

@@ -23,7 +23,6 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets import AdminDateInput
@@ -50,6 +49,7 @@ from ..models.applications import (
 from ..params import parse_id
 from ..services import applications as service
 from ..services.exports import safe_cell
+from .imports import SpreadsheetImportView
 from .scoping import (
     GovopenIndexView,
     ScopedCreateView,
@@ -618,38 +618,23 @@ class RequestableImportForm(forms.Form):
         self.fields["page"].queryset = requestable_release_pages(user)
 
 
-class RequestableImportView(WagtailAdminTemplateMixin, FormView):
+class RequestableImportView(SpreadsheetImportView):
     page_title = _("Import documents available on application")
-    header_icon = "upload"
-    template_name = "govopen_wagtail/admin/requestable_import.html"
     form_class = RequestableImportForm
+    permission = "govopen_wagtail.add_requestabledocument"
+    success_url_name = "govopen_wagtail_requestabledocument_modeladmin_index"
+    intro = _("Every row is checked first. If any row has a problem, nothing is imported and each problem is "
+              "listed with its row number. A row with the same name and 文号 as a listed entry updates it; 文号 "
+              "are normalised (e.g. [2026] → 〔2026〕).")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("govopen_wagtail.add_requestabledocument"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def run_import(self, target, name, data):
+        from ..services.requestable_io import import_requestable
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+        return import_requestable(target, name, data)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        from ..services.requestable_io import ImportFailed, import_requestable
-
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_requestable(form.cleaned_data["page"], upload.name, upload.read())
-        except ImportFailed as exc:
-            form.add_error("file", exc.message)
-            return self.form_invalid(form)
-        if not report.ok:
-            return self.render_to_response(self.get_context_data(form=form, row_errors=report.errors))
-        messages.success(self.request, gettext("Imported: %(created)d new entries, %(updated)d updated. Publish the "
-                                               "list for the public to see them.")
-                         % {"created": report.created, "updated": report.updated})
-        return redirect(RequestableDocumentAdmin().url_helper.index_url)
+    def success_message(self, report) -> str:
+        return gettext("Imported: %(created)d new entries, %(updated)d updated. Publish the list for the public "
+                       "to see them.") % {"created": report.created, "updated": report.updated}
 
 
 @require_POST

@@ -16,7 +16,8 @@ from .scoping import SiteScopedModelAdmin, scoped_page_filter
 
 from ..conf import govopen_settings
 from ..models import CatalogCategory, CatalogPage
-from ..services.catalog_io import ImportFailed, import_catalog
+from ..services.catalog_io import import_catalog
+from .imports import SpreadsheetImportView
 from ..services.health import run_health_check
 
 HEALTH_CACHE_KEY = "govopen:health:counts"
@@ -52,38 +53,20 @@ class CatalogImportForm(forms.Form):
         return upload
 
 
-class CatalogImportView(WagtailAdminTemplateMixin, FormView):
+class CatalogImportView(SpreadsheetImportView):
     page_title = _("Import a catalog")
-    header_icon = "upload"
     template_name = "govopen_wagtail/admin/catalog_import.html"
     form_class = CatalogImportForm
+    permission = "govopen_wagtail.add_catalogcategory"
+    target_field = "catalog"
+    success_url_name = "govopen_wagtail_catalogcategory_modeladmin_index"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("govopen_wagtail.add_catalogcategory"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def run_import(self, target, name, data):
+        return import_catalog(target, name, data)
 
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        catalog = form.cleaned_data["catalog"]
-        try:
-            report = import_catalog(catalog, upload.name, upload.read())
-        except ImportFailed as exc:
-            form.add_error("file", exc.message)
-            return self.form_invalid(form)
-        if not report.ok:
-            # One row may have several problems: count rows, list problems.
-            return self.render_to_response(self.get_context_data(
-                form=form, row_errors=report.errors, row_error_count=len({row for row, _m in report.errors})))
-        messages.success(self.request, gettext("Imported: %(created)d new entries, %(updated)d updated.")
-                         % {"created": report.created, "updated": report.updated})
-        return redirect("govopen_wagtail_catalogcategory_modeladmin_index")
+    def success_message(self, report) -> str:
+        return gettext("Imported: %(created)d new entries, %(updated)d updated.") % {
+            "created": report.created, "updated": report.updated}
 
 
 class HealthReportView(WagtailAdminTemplateMixin, TemplateView):

@@ -13,14 +13,13 @@ from ..forms_applications import ApplicationForm, LookupForm
 from ..models.applications import ApplicationLetter, InformationApplication, LetterKind
 from ..services import applications as service
 from ..services.background import run_in_background
+from . import before_validation, render_page
 
 SESSION_KEY = "govopen_applications"
 
 
 def _render(page, request, status: int, template: str | None = None, **context):
-    response = page.render(request, template=template, context_overrides=context) if template else \
-        page.render(request, context_overrides=context)
-    response.status_code = status
+    response = render_page(page, request, status, template, **context)
     # Receipts and case details carry the query code: never kept by caches.
     response["Cache-Control"] = "no-store, private"
     return response
@@ -45,22 +44,14 @@ def apply_view(page, request):
         if earlier is not None:
             return _receipt(page, request, earlier, service._code_for_token(nonce))
     form = ApplicationForm(request.POST, request.FILES, page=page)
-    if request.POST.get("new_captcha"):
-        form.is_valid()
-        form.errors.clear()
-        form.refresh_token()
-        return _render(page, request, 200, form=form)
-    limit = ratelimit.check_request(request, "application")
-    if not limit.allowed:
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, gettext(
-            "Too many applications from your connection. Please wait %(minutes)d minutes and send it again; "
-            "what you typed is kept below.") % {"minutes": max(1, limit.retry_after // 60)})
-        form.refresh_token()
-        response = _render(page, request, 429, form=form)
-        response["Retry-After"] = str(limit.retry_after)
-        return response
+    early = before_validation(
+        page, request, form, "application",
+        gettext("Too many applications from your connection. Please wait %(minutes)d minutes and send it again; "
+                "what you typed is kept below."),
+    )
+    if early is not None:
+        early["Cache-Control"] = "no-store, private"
+        return early
     if not page.accept_online:
         form.is_valid()
         form.errors.clear()

@@ -10,12 +10,7 @@ from .. import ratelimit
 from ..forms import read_token
 from ..models.consultations import ConsultationComment, ConsultationState
 from ..services import comments as service
-
-
-def _render(page, request, status: int, **context):
-    response = page.render(request, context_overrides=context)
-    response.status_code = status
-    return response
+from . import before_validation, render_page
 
 
 def submit_comment_view(page, request):
@@ -29,29 +24,16 @@ def submit_comment_view(page, request):
         if earlier is not None:
             return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[earlier.receipt_number]))
     form = page.comment_form_class()(request.POST, consultation=page)
-    if request.POST.get("new_captcha"):
-        # A new picture, asked for without JavaScript: the same form, with
-        # what was typed, and no errors yet.
-        form.is_valid()
-        form.errors.clear()
-        form.refresh_token()
-        return _render(page, request, 200, form=form)
-    limit = ratelimit.check_request(request, "comment")
-    if not limit.allowed:
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(
-            None,
-            gettext("Too many comments from your connection. Please wait %(minutes)d minutes and send it again; "
-                    "your text is kept below.") % {"minutes": max(1, limit.retry_after // 60)},
-        )
-        form.refresh_token()
-        response = _render(page, request, 429, form=form)
-        response["Retry-After"] = str(limit.retry_after)
-        return response
+    early = before_validation(
+        page, request, form, "comment",
+        gettext("Too many comments from your connection. Please wait %(minutes)d minutes and send it again; "
+                "your text is kept below."),
+    )
+    if early is not None:
+        return early
     if not form.is_valid():
         form.refresh_token()
-        return _render(page, request, 400, form=form)
+        return render_page(page, request, 400, form=form)
     data = form.cleaned_data
     try:
         comment, _created = service.submit_comment(
@@ -63,7 +45,7 @@ def submit_comment_view(page, request):
     except service.CommentRefused as exc:
         form.add_error(None, exc.message)
         # A closed window leaves the text with its writer but offers no form.
-        return _render(page, request, 403 if exc.code in ("closed", "not_open", "offline") else 400,
+        return render_page(page, request, 403 if exc.code in ("closed", "not_open", "offline") else 400,
                        form=form, refused=exc.code)
     return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[comment.receipt_number]))
 
