@@ -129,6 +129,16 @@ def test_table_two_from_the_validity_ledger(bureau):
     assert f25.figures["t2.normative.repealed"] == 1
     assert f25.figures["t2.normative.in_force"] == 3
     assert report.check(f25.figures, previous=f24) == []
+    # A document that expires in the year lowers 现行有效 without a repeal:
+    # the generation explains it, so the year-on-year check is not forced.
+    temporary = make_document(library, "泉教规〔2023〕9号", written=dt.date(2023, 5, 1))
+    type(temporary).objects.filter(pk=temporary.pk).update(validity_end=dt.date(2025, 9, 30))
+    f24 = service.compute(platform.site, 2024).figures
+    f25 = service.compute(platform.site, 2025)
+    assert f24["t2.normative.in_force"] == 3 and f25.figures["t2.normative.in_force"] == 3
+    assert "失效1件" in f25.documents_note
+    assert report.check(f25.figures, previous=f24, documents_note=f25.documents_note) == []
+    assert [p.cells for p in report.check(f25.figures, previous=f24)] == [("t2.normative.in_force",)]
 
 
 @pytest.mark.parametrize("change, cell", [
