@@ -77,7 +77,9 @@ def test_school_handler_sees_only_the_school_cases(client, world):
     assert world["school_app"].receipt_number in listing
     assert world["bureau_app"].receipt_number not in listing
     assert "赵*" in listing and "赵六" not in listing  # masked in the list
-    assert client.get(case_url(world["school_app"])).status_code == 200
+    case = client.get(case_url(world["school_app"])).content.decode()
+    assert f'<option value="{world["handler"].pk}">handler</option>' in case  # the school's own handlers
+    assert f'value="{world["editor"].pk}"' not in case  # an editor is not a handler
     assert denied(client.get(case_url(world["bureau_app"])))
     assert denied(client.post(case_url(world["bureau_app"]), {"action": "note", "note-kind": "note",
                                                               "note-text": "x"}))
@@ -123,6 +125,8 @@ def test_case_actions_end_to_end_with_letters(client, world):
     url = case_url(application)
     page = client.get(url).content.decode()
     assert "2026-10-30" in page and "2026-10-10" in page  # due date and the make-up day, explained
+    assert f'value="{world["handler"].pk}"' not in page  # the school's handler cannot take a bureau case
+    assert f'value="{admin.pk}"' in page
 
     def act(action, **fields):
         data = {"action": action, **{f"{action}-{k}": v for k, v in fields.items()}}

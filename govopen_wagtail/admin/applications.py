@@ -291,13 +291,19 @@ ACTIONS = {
 
 
 def _handlers_for(application):
-    """Users who may handle applications of this case's site."""
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(is_superuser=True)
-        | Q(groups__permissions__codename="change_informationapplication")
-        | Q(user_permissions__codename="change_informationapplication")
-    ).distinct().order_by("username")
-    return [u for u in users if u.is_superuser or permissions.user_can_act_on(u, application)]
+    """Users who may handle applications of this case's site: the model
+    permission (from any group) and the site in their scope (from any group),
+    in one query rather than a scope check per user."""
+    page = application.page
+    site = page.get_site()
+    ancestors = page.get_ancestors(inclusive=True)
+    users = get_user_model().objects.filter(is_active=True)
+    handles = Q(groups__permissions__codename="change_informationapplication") | Q(
+        user_permissions__codename="change_informationapplication")
+    in_scope = Q(groups__site_permissions__site=site) | Q(groups__page_permissions__page__in=ancestors)
+    # Separate filter() calls: the permission and the scope may come from different groups.
+    scoped = users.filter(handles).filter(in_scope)
+    return users.filter(Q(is_superuser=True) | Q(pk__in=scoped.values("pk"))).distinct().order_by("username")
 
 
 def _run_action(application, action: str, data: dict, user) -> str:
@@ -398,8 +404,7 @@ class ApplicationCaseView(WagtailAdminTemplateMixin, InspectView):
                 continue
             form = bound if name == bound_action else form_class(prefix=name)
             if name == "assign":
-                form.fields["handler"].queryset = get_user_model().objects.filter(
-                    pk__in=[u.pk for u in _handlers_for(application)])
+                form.fields["handler"].queryset = _handlers_for(application)
                 if not form.is_bound:
                     form.initial = {"unit": application.unit, "assisting_units": application.assisting_units,
                                     "handler": application.handler_id}
@@ -467,8 +472,7 @@ class ApplicationCaseView(WagtailAdminTemplateMixin, InspectView):
         form_class, states, _label = ACTIONS[action]
         form = form_class(request.POST, request.FILES, prefix=action)
         if action == "assign":
-            form.fields["handler"].queryset = get_user_model().objects.filter(
-                pk__in=[u.pk for u in _handlers_for(application)])
+            form.fields["handler"].queryset = _handlers_for(application)
         if form.is_valid():
             try:
                 done = _run_action(application, action, form.cleaned_data, request.user)
