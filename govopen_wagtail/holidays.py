@@ -59,16 +59,27 @@ class ChineseCalendarSource:
     def covers(self, year: int) -> bool:
         return self.first_year <= year <= self.last_year
 
+    @staticmethod
+    def _chinese_names() -> dict[str, str]:
+        try:
+            from chinese_calendar.constants import Holiday
+        except ImportError:  # an older package without the enum keeps its names
+            return {}
+        return {h.value: getattr(h, "chinese", h.value) for h in Holiday}
+
     def year_data(self, year: int) -> YearData | None:
         if not self.covers(year):
             return None
+        # The package names days in English ("National Day"); editors and the
+        # public read the notice's own names (国庆节).
+        chinese = self._chinese_names()
         rest = {
-            day: str(name)
+            day: chinese.get(str(name), str(name))
             for day, name in self._cc.holidays.items()
             if day.year == year
         }
         work = {
-            day: str(name)
+            day: chinese.get(str(name), str(name))
             for day, name in self._cc.workdays.items()
             if day.year == year
         }

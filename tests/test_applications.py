@@ -48,7 +48,7 @@ def test_due_date_skips_national_day_and_counts_the_make_up_day():
     assert dt.date(2026, 10, 1) in [d for d, _n in result.rest_days]
     assert result.used == 4 and result.days_left == 16
     text = " ".join(result.steps)
-    assert "2026-10-10" in text and "2026-10-01–10-07" in text
+    assert "2026-10-10" in text and "2026-10-01–10-07 国庆节" in text
 
 
 def test_december_application_is_due_in_2027_and_provisional():
