@@ -8,7 +8,6 @@ site see a case; every view goes through :mod:`govopen_wagtail.permissions`.
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote
 
 from django import forms
@@ -19,7 +18,6 @@ from django.contrib.admin import SimpleListFilter
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -52,7 +50,6 @@ from ..services.exports import safe_cell
 from .imports import SpreadsheetImportView
 from .scoping import (
     GovopenIndexView,
-    ScopedCreateView,
     SiteScopedModelAdmin,
     SiteScopedPermissionHelper,
     scoped_page_filter,

@@ -17,7 +17,6 @@ from dataclasses import dataclass, fields as dataclass_fields
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import application_rules as rules
@@ -542,6 +541,3 @@ def notify_office(application) -> bool:
     )
     return True
 
-
-def now() -> dt.datetime:
-    return timezone.now()
