@@ -42,6 +42,8 @@ FILLER = ["关于进一步加强", "全市中小学", "工作的通知", "各县
           "现将有关事项通知如下", "切实做好", "落实主体责任", "加强督查指导", "确保取得实效", "特此通知",
           "学校管理", "教师队伍建设", "安全稳定", "后勤保障", "信息化建设", "体育卫生艺术"]
 ANSWERS_PER_QUERY = 25
+#: A broad query: planted in every tenth document (10% of the corpus).
+BROAD = {"课后服务": "课后服务管理工作"}
 
 
 def corpus(size: int, seed: int = 7):
@@ -55,9 +57,9 @@ def corpus(size: int, seed: int = 7):
     for n in range(size):
         body = "".join(rng.choice(FILLER) for _ in range(12))
         title = "".join(rng.choice(FILLER) for _ in range(3))
-        query = planted.get(n, "")
+        query = planted.get(n, "") or (list(BROAD)[0] if n % 10 == 3 else "")
         if query:
-            phrase = QUERIES[query]
+            phrase = {**QUERIES, **BROAD}[query]
             if n % 2:
                 title = title[:6] + phrase + title[6:]
             else:
@@ -92,7 +94,7 @@ def make_pages(size: int) -> list[int]:
 def timed_queries(search, repeat: int):
     """{query: (latencies ms, ids found)}"""
     out = {}
-    for query in QUERIES:
+    for query in [*QUERIES, *BROAD]:
         timings, found = [], []
         for _ in range(repeat):
             t = time.perf_counter()
@@ -102,28 +104,37 @@ def timed_queries(search, repeat: int):
     return out
 
 
-def summarise(label: str, index_seconds: float, size: int, results, answers) -> None:
-    timings = [t for ts, _ in results.values() for t in ts]
+def summarise(label: str, index_seconds: float, size: int, results, answers, total=None) -> None:
+    """One line: indexing rate, narrow and broad latencies, recall in the
+    first 100 results, and whether the broad query's total is exact."""
+    narrow = [t for q, (ts, _) in results.items() if q in QUERIES for t in ts]
+    broad = [t for q, (ts, _) in results.items() if q in BROAD for t in ts]
     recall = []
     for query, (_, found) in results.items():
         expected = answers[query]
-        recall.append(len(expected & set(found)) / len(expected))
-    p50 = statistics.median(timings)
-    p95 = statistics.quantiles(timings, n=20)[-1]
-    print(f"{label:40} {size / index_seconds:9.0f} {p50:9.1f} {p95:9.1f} {statistics.mean(recall):8.0%}")
+        recall.append(len(expected & set(found)) / min(len(expected), 100))
+
+    def p95(values):
+        return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+    exact = "—" if total is None else ("yes" if total == len(answers[list(BROAD)[0]]) else f"no ({total})")
+    print(f"{label:40} {size / index_seconds:9.0f} {statistics.median(narrow):9.1f} {p95(narrow):9.1f} "
+          f"{statistics.median(broad):9.1f} {p95(broad):9.1f} {statistics.mean(recall):8.0%} {exact:>7}")
 
 
 def run(size: int, repeat: int, es_options: dict | None) -> None:
+    from django.db import connection
     from wagtail.search.backends import get_search_backend
 
     from govopen_wagtail.models import SearchEntry
+    from govopen_wagtail.search import dbindex
     from govopen_wagtail.search.backends.database import DatabaseBackend
     from govopen_wagtail.search.base import SearchQuery
     from tests.testapp.models import BenchDocument
 
     docs = list(corpus(size))
     page_ids = make_pages(size)
-    answers = {q: set() for q in QUERIES}
+    answers = {q: set() for q in [*QUERIES, *BROAD]}
     for (n, _title, _body, query), page_id in zip(docs, page_ids):
         if query:
             answers[query].add(page_id)
@@ -133,7 +144,9 @@ def run(size: int, repeat: int, es_options: dict | None) -> None:
             yield {"page_id": page_id, "kind": "item", "title": title, "body": body, "date": None, "year": 2026}
 
     print(f"\n{size} documents")
-    print(f"{'backend':40} {'docs/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'recall':>8}")
+    print(f"{'':40} {'':>9} {'narrow queries':>19} {'broad query (10%)':>19}")
+    print(f"{'backend':40} {'docs/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'p50 ms':>9} {'p95 ms':>9} {'recall':>8} "
+          f"{'exact':>7}")
 
     database = DatabaseBackend()
     t = time.perf_counter()
@@ -141,7 +154,13 @@ def run(size: int, repeat: int, es_options: dict | None) -> None:
     seconds = time.perf_counter() - t
     results = timed_queries(
         lambda q: [h.page_id for h in database.search(SearchQuery(text=q, per_page=100)).hits], repeat)
-    summarise("govopen database (jieba)", seconds, size, results, answers)
+    total = database.search(SearchQuery(text=list(BROAD)[0], per_page=1)).total
+    summarise(f"govopen database ({dbindex.kind(connection)} index)", seconds, size, results, answers, total)
+    dbindex._kinds[connection.alias] = "scan"
+    results = timed_queries(
+        lambda q: [h.page_id for h in database.search(SearchQuery(text=q, per_page=100)).hits], repeat)
+    summarise("govopen database (LIKE scan, no index)", seconds, size, results, answers)
+    dbindex._kinds.pop(connection.alias)
 
     wagtail = get_search_backend()
     BenchDocument.objects.all().delete()

@@ -17,3 +17,19 @@ class GovopenWagtailConfig(AppConfig):
         from .search import indexing
 
         indexing.register()
+        from .services import purge
+
+        purge.register()
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="govopen_search_word_index")
+
+
+def _ensure_search_index(sender, using="default", **kwargs) -> None:
+    # SQLite drops a table's triggers when a later migration rebuilds it;
+    # this puts the word index back after every migrate.
+    from django.db import connections
+
+    from .search import dbindex
+
+    dbindex.ensure(connections[using])

@@ -21,7 +21,7 @@ MAX_QUERY_TERMS = 12
 
 _lock = threading.Lock()
 _tokenizer = None
-_WORD = re.compile(r"\w", re.UNICODE)
+_WORD = re.compile(r"[^\W_]", re.UNICODE)  # a letter or digit: "_" alone is no word
 
 
 def tokenizer():

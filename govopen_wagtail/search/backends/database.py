@@ -1,7 +1,9 @@
 """Search in the site's own database (SQLite or PostgreSQL) with jieba.
 
 Both the pages' text and the query are segmented into words; a page matches
-when every word of the query is among its words (title or body). Ranking:
+when every word of the query is among its words (title or body), found
+through the database's own index (``search.dbindex``: a GIN index on
+PostgreSQL, FTS5 on SQLite), so the cost follows the matches. Ranking:
 a document number that matches outright, then words in the title, then in
 the body, then the newest.
 """
@@ -15,13 +17,10 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from ...models.search import SearchEntry
-from .. import segment
+from .. import dbindex, segment
 from ..base import Hit, SearchQuery, SearchResults, highlight
 
 SNIPPET_CHARS = 120
-#: The text conditions scan the table once; everything after (filters,
-#: facets, ranking) works on at most this many matches.
-MAX_MATCHES = 10_000
 
 
 class DatabaseBackend:
@@ -103,24 +102,20 @@ class DatabaseBackend:
         if loose:
             number_match |= Q(number_year=loose[0], number_serial=loose[1])
         if words:
-            text_match = Q()
             for word in words:
+                # Ranking looks at the matched rows only, never the corpus.
                 needle = f" {word} "
-                text_match &= Q(title_words__contains=needle) | Q(body_words__contains=needle)
                 score = score + Case(When(title_words__contains=needle, then=Value(10)), default=Value(0),
                                      output_field=IntegerField())
                 score = score + Case(When(body_words__contains=needle, then=Value(1)), default=Value(0),
                                      output_field=IntegerField())
-            entries = entries.filter(text_match | number_match)
+            entries = entries.filter(Q(dbindex.HasWords(words)) | number_match)
         elif query.number_key or loose:
             entries = entries.filter(number_match)
         elif query.text:
             entries = entries.none()  # only punctuation, emoji …: nothing to look for
         if query.number_key or loose:
             score = score + Case(When(number_match, then=Value(100)), default=Value(0), output_field=IntegerField())
-        if words or query.number_key or loose:
-            ids = list(entries.order_by("-date", "-pk").values_list("pk", flat=True)[:MAX_MATCHES])
-            entries = SearchEntry.objects.filter(pk__in=ids)
         for name, value in query.filters.items():
             if name == "issuer":
                 entries = entries.filter(issuers__contains=f"|{value}|")
