@@ -119,6 +119,11 @@ def check_settings(app_configs=None, **kwargs):
                     id="govopen_wagtail.E007",
                 )
             )
+    for name in ("CACHE_MAX_AGE", "CACHE_S_MAXAGE"):
+        value = getattr(govopen_settings, name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            errors.append(Error(f"GOVOPEN_{name} must be None or a whole number of seconds, not {value!r}.",
+                                id="govopen_wagtail.E007"))
 
     for label in govopen_settings.EXTRA_INDEX_SUBPAGE_TYPES:
         try:
@@ -295,6 +300,7 @@ def check_annual_reports(app_configs=None, **kwargs):
 GUARD = "govopen_wagtail.middleware.RequestGuardMiddleware"
 DB_PAGE = "govopen_wagtail.middleware.DatabaseUnavailableMiddleware"
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
+CACHE = "govopen_wagtail.middleware.PublicCacheMiddleware"
 
 
 @register(Tags.security)
@@ -318,6 +324,14 @@ def check_request_safety(app_configs=None, **kwargs):
             "visitors get a bare error 500 and lose what they typed in a form.",
             hint=f"Add '{DB_PAGE}' to MIDDLEWARE.",
             id="govopen_wagtail.W004",
+        ))
+    if govopen_settings.CACHE_MAX_AGE is not None and (
+            CACHE not in middleware or (CSRF in middleware and middleware.index(CACHE) > middleware.index(CSRF))):
+        warnings.append(Warning(
+            "govopen_wagtail's PublicCacheMiddleware is missing or comes after CsrfViewMiddleware: public pages "
+            "are sent without Cache-Control and ETag, so every visit is rendered again.",
+            hint=f"Add '{CACHE}' to MIDDLEWARE before '{CSRF}', or set GOVOPEN_CACHE_MAX_AGE = None.",
+            id="govopen_wagtail.W011",
         ))
     behind_proxy = bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None)) or getattr(
         settings, "USE_X_FORWARDED_HOST", False

@@ -74,6 +74,14 @@ DEFAULTS: dict[str, Any] = {
     # larger ones are answered 413 before any of the body is read
     # (needs govopen_wagtail.middleware.RequestGuardMiddleware).
     "MAX_REQUEST_MB": 21,
+    # HTTP caching of public pages (govopen_wagtail.http_cache, needs
+    # PublicCacheMiddleware): max-age in seconds for browsers and proxies on
+    # pages without forms, for anonymous visitors; None sends no caching
+    # headers at all, 0 makes every visit revalidate with the ETag.
+    "CACHE_MAX_AGE": 60,
+    # s-maxage for a shared cache (CDN) that is purged on every change
+    # (wagtail.contrib.frontend_cache); None leaves it to max-age.
+    "CACHE_S_MAXAGE": None,
     # Seconds a visitor is asked to wait (Retry-After) when the database
     # cannot be reached.
     "DATABASE_RETRY_AFTER": 60,

@@ -125,3 +125,17 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(retry)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class PublicCacheMiddleware:
+    """``Cache-Control`` and ``ETag`` for public govopen pages
+    (``govopen_wagtail.http_cache``). Put it before ``CsrfViewMiddleware``
+    so it sees whether the page used a CSRF token."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import http_cache
+
+        return http_cache.apply(request, self.get_response(request))

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
+from . import http_cache
 from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
 from .admin.applications import (
@@ -73,6 +74,9 @@ def register_compliance_report():
         icon_name="warning",
         order=1000,
     )
+
+
+hooks.register("before_serve_page", http_cache.mark_page)
 
 
 @hooks.register("before_serve_document")

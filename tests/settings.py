@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "govopen_wagtail.middleware.PublicCacheMiddleware",
     "govopen_wagtail.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -123,3 +125,5 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 GOVOPEN_GENERATE_FILES_ON_PUBLISH = False
 # In-memory SQLite is one connection per thread: background work runs inline.
 GOVOPEN_BACKGROUND_THREADS = False
+# Every visit revalidates (ETag) so browser journeys never see a page from before a change.
+GOVOPEN_CACHE_MAX_AGE = 0

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "govopen_wagtail.middleware.PublicCacheMiddleware",
     "govopen_wagtail.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,6 +100,11 @@ if os.environ.get("REDIS_URL"):
         }
     }
 
+if os.environ.get("GOVOPEN_BENCH_CACHE_MIDDLEWARE") == "1":
+    # bench/pages.py: public pages behind Django's per-site cache.
+    MIDDLEWARE = ["django.middleware.cache.UpdateCacheMiddleware", *MIDDLEWARE,
+                  "django.middleware.cache.FetchFromCacheMiddleware"]
+
 # Per-form rate limits as JSON, e.g. '{"comment": "100000/h"}' for a load test
 # where every request comes from one address.
 if os.environ.get("GOVOPEN_RATE_LIMITS"):
@@ -106,7 +112,7 @@ if os.environ.get("GOVOPEN_RATE_LIMITS"):
 
     GOVOPEN_RATE_LIMITS = json.loads(os.environ["GOVOPEN_RATE_LIMITS"])
 
-# Chinese by default; English through the language switcher (set_language).
+# Chinese by default; English through the language switcher (demo.views.switch_language).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 USE_I18N = True

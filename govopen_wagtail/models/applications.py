@@ -84,6 +84,10 @@ class ApplicationPage(RoutablePageMixin, DisclosurePage):
         verbose_name = _("disclosure on application page")
         verbose_name_plural = _("disclosure on application pages")
 
+    def get_cached_paths(self) -> list[str]:
+        # Sub-routes a frontend cache keeps too (services.purge).
+        return ["/", "list/"]
+
     def get_disclosure_column(self) -> str:
         return "applications"
 

@@ -51,6 +51,10 @@ class CatalogPage(RoutablePageMixin, DisclosurePage):
         verbose_name = _("disclosure catalog")
         verbose_name_plural = _("disclosure catalogs")
 
+    def get_cached_paths(self) -> list[str]:
+        # Sub-routes a frontend cache keeps too (services.purge).
+        return ["/", "table/"]
+
     # Reading ---------------------------------------------------------------
 
     def category_list(self) -> list["CatalogCategory"]:

@@ -278,6 +278,10 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
+    def get_cached_paths(self) -> list[str]:
+        # Sub-routes a frontend cache keeps too (services.purge).
+        return ["/", "feedback/"]
+
     # State ---------------------------------------------------------------
 
     def state_at(self, now: dt.datetime | None = None) -> str:

@@ -228,6 +228,11 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         verbose_name = _("normative document library")
         verbose_name_plural = _("normative document libraries")
 
+    def get_cached_paths(self) -> list[str]:
+        # Sub-routes a frontend cache keeps too (services.purge).
+        return ["/", "register/", "collection/", "feed/", "feed/atom/", "feed/validity/",
+                "feed/validity/atom/", "api/"]
+
     def documents(self) -> NormativeDocumentQuerySet:
         return NormativeDocumentPage.objects.live().public().descendant_of(self)
 
@@ -571,6 +576,10 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
                 name="govopen_document_number_unique",
             )
         ]
+
+    def get_cached_paths(self) -> list[str]:
+        # Sub-routes a frontend cache keeps too (services.purge).
+        return ["/", "files/docx/", "files/pdf/"]
 
     # Validation -----------------------------------------------------------
 

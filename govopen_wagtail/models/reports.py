@@ -158,6 +158,10 @@ class AnnualReportPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         verbose_name = _("annual report")
         verbose_name_plural = _("annual reports")
 
+    def get_cached_paths(self) -> list[str]:
+        # Sub-routes a frontend cache keeps too (services.purge).
+        return ["/", "figures/", "files/docx/", "files/pdf/"]
+
     # Figures ------------------------------------------------------------------
 
     def values(self, overrides: list[tuple[str, object]] | None = None) -> dict[str, object]:

@@ -59,7 +59,7 @@ def test_works_without_javascript(demo, browser):
     page.goto(demo.url + "/xxgk/")
     page.get_by_role("link", name="政府信息公开指南").click()
     assert page.url.endswith("/xxgk/zn/")
-    # Language switching is a plain form post.
+    # Language switching is a plain GET form (no token, so pages stay cacheable).
     page.select_option("#site-lang-select", "en")
     page.get_by_role("button", name="切换").click()
     assert "How to apply for information" in page.content()
