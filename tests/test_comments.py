@@ -342,3 +342,22 @@ def test_opted_in_commenters_are_told_once_when_published(client, page, django_c
         service.moderate(ids, "pending", None)
         service.moderate(ids, "publish", None)
     assert len(mail.outbox) == 1
+
+
+def test_a_comment_post_costs_the_same_few_queries_however_many_came_before(client, platform):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page = make_consultation(make_consultation_index(platform.index))
+    counts, tables = [], set()
+    for i in range(12):
+        html = client.get(page.url).content.decode()
+        data = {"body": f"第{i}条：建议将课后服务结束时间调整为18:00，家长下班较晚，接送困难。", "commenter_category": "individual",
+                "section": "", **form_fields(html)}
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.post(comment_url(page), data).status_code == 302
+        counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
+        tables |= {word for q in ctx.captured_queries for word in q["sql"].split() if "referenceindex" in word}
+    assert ConsultationComment.objects.filter(consultation=page).count() == 12
+    assert not tables  # comments are records, not content: no reference index work
+    assert counts[-1] == counts[1] and counts[-1] <= 19, counts

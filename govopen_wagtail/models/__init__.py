@@ -116,3 +116,27 @@ __all__ = [
     "column_labels",
     "information_models",
 ]
+
+
+
+#: Records that point at pages but are not content: Wagtail's reference
+#: index ("usage") would gain a row, and each save two queries, for every
+#: comment, application, search row or history entry. Models that content
+#: refers to (issuers, categories, files, templates) stay indexed.
+RECORD_MODELS = (
+    "ConsultationComment", "CommentGroup", "ConsultationWindowRecord", "InformationApplication",
+    "ApplicationPause", "ApplicationNote", "ApplicationFile", "ApplicationLetter", "ApplicationCounter",
+    "Notification", "SearchEntry", "IndexNumberRecord", "IndexNumberCounter", "ValidityEvent", "ValidityState",
+    "FileProblem", "AnnualReportFile", "RequestableListRelease",
+)
+
+
+def _keep_records_out_of_the_reference_index() -> None:
+    from django.apps import apps
+
+    for model in apps.all_models["govopen_wagtail"].values():
+        if model.__name__ in RECORD_MODELS or model.__name__.startswith("Historical"):
+            model.wagtail_reference_index_ignore = True
+
+
+_keep_records_out_of_the_reference_index()

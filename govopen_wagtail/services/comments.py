@@ -133,7 +133,8 @@ def _check_window(page: ConsultationPage, data: CommentInput, now: dt.datetime, 
     return received
 
 
-def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int]) -> CommentGroup | None:
+def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int]) -> int | None:
+    """The id of the group an identical or near-identical comment is in."""
     same = (
         ConsultationComment.objects.filter(consultation_id=page_id, fingerprint=fingerprint, group__isnull=False)
         .exclude(status=Status.SPAM)
@@ -141,7 +142,7 @@ def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int
         .first()
     )
     if same:
-        return CommentGroup.objects.get(pk=same)
+        return same
     threshold = govopen_settings.CAMPAIGN_SIMILARITY
     if not threshold or len(grams) < MIN_NEAR_DUPLICATE_LENGTH:
         return None
@@ -157,7 +158,7 @@ def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int
         similarity = textcheck.jaccard(grams, textcheck.shingles(body))
         if similarity >= threshold and similarity > best:
             best, best_group = similarity, group_id
-    return CommentGroup.objects.get(pk=best_group) if best_group else None
+    return best_group
 
 
 class _Duplicate(Exception):
@@ -172,6 +173,7 @@ def submit_comment(
     client: str = "",
     entered_by=None,
     trusted: bool = False,
+    token_checked: bool = False,
 ) -> tuple[ConsultationComment, bool]:
     """Save one comment; returns ``(comment, created)``.
 
@@ -179,7 +181,8 @@ def submit_comment(
     With a ``token`` already used (a resubmitted form, even one racing the
     first), returns the comment saved the first time. ``trusted`` (imports
     from an earlier system) keeps ``data.received_at`` for online comments
-    too; it is still checked against the window.
+    too; it is still checked against the window. ``token_checked``: the
+    caller has just looked the token up (a race is still caught on save).
     """
     body = textcheck.normalise_newlines(data.body).strip()
     grams = textcheck.shingles(body)
@@ -201,7 +204,7 @@ def submit_comment(
         entered_by=entered_by,
     )
     fields.update(zip(("band0", "band1", "band2", "band3"), textcheck.minhash_bands(grams)))
-    if token:
+    if token and not token_checked:
         existing = ConsultationComment.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing, False
@@ -233,9 +236,9 @@ def _save(consultation_id: int, data: CommentInput, fields: dict, grams: set[str
     else:
         fields["status"] = Status.PUBLISHED
     bands = [fields[f"band{i}"] for i in range(4)]
-    fields["group"] = _find_group(page.pk, fields["fingerprint"], grams, bands) or CommentGroup.objects.create(
+    fields["group_id"] = _find_group(page.pk, fields["fingerprint"], grams, bands) or CommentGroup.objects.create(
         consultation=page
-    )
+    ).pk
     for _attempt in range(5):
         try:
             with transaction.atomic():

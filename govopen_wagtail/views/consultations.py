@@ -41,6 +41,7 @@ def submit_comment_view(page, request):
             service.CommentInput.from_form(data, section_id=data["section"]),
             token=data["token"],
             client=ratelimit.client_ip(request),
+            token_checked=data["token"] == nonce,  # looked up above
         )
     except service.CommentRefused as exc:
         form.add_error(None, exc.message)
