@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import fresh_database, measure  # noqa: E402
 
 
-def build_catalog():
+def build_catalog(platform=None):
     from govopen_wagtail.models import CatalogCategory, CatalogPage, DisclosureColumnPage
     from tests.factories import make_platform, make_site, publish
 
-    platform = make_platform(make_site(), items=0)
+    platform = platform or make_platform(make_site(), items=0)
     catalog = publish(platform.index, CatalogPage(title="主动公开基本目录", slug="catalog"))
     column = publish(catalog, DisclosureColumnPage(title="信息", slug="items"))
     limits = ["信息形成或变更之日起20个工作日内", "信息形成之日起7日内", "每年3月31日前", "常态化公开"]

@@ -199,3 +199,25 @@ def test_item_deadline_follows_its_category(catalog, platform):
     assert item.publication_deadline().date == dt.date(2026, 10, 5)
     item.catalog_category = category(catalog, "05-01")
     assert item.publication_deadline().date == dt.date(2026, 10, 30)
+
+
+def test_cached_counts_and_rows_follow_every_change(catalog, platform, client):
+    # The tree's counts, the table's order and the platform's "what's new"
+    # are cached; publishing, unpublishing, restricting and moving show at once.
+    from wagtail.models import PageViewRestriction
+
+    items = file_items(catalog, platform, 2)
+    assert "2 条" in client.get(catalog.url).content.decode()
+    client.get(catalog.url + "table/")
+    client.get(platform.index.url)
+    newest = make_item(platform.active, "刚刚发布的课后服务信息", catalog_category=category(catalog, "05-01"))
+    assert "3 条" in client.get(catalog.url).content.decode()
+    assert "刚刚发布的课后服务信息" in client.get(catalog.url + "table/").content.decode()
+    assert "刚刚发布的课后服务信息" in client.get(platform.index.url).content.decode()
+    newest.unpublish()
+    assert "2 条" in client.get(catalog.url).content.decode()
+    assert "刚刚发布的课后服务信息" not in client.get(catalog.url + "table/").content.decode()
+    assert "刚刚发布的课后服务信息" not in client.get(platform.index.url).content.decode()
+    PageViewRestriction.objects.create(page=items[0], restriction_type="password", password="x")
+    assert "1 条" in client.get(catalog.url).content.decode()
+    assert items[0].title not in client.get(catalog.url + "table/").content.decode()

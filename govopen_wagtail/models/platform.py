@@ -290,14 +290,19 @@ class DisclosureIndexPage(DisclosurePage):
         """The newest published disclosure information under this column."""
         from .registry import information_models
 
+        from ..services import library_cache
+
         limit = govopen_settings.INDEX_RECENT_ITEMS if limit is None else limit
-        return (
-            Page.objects.descendant_of(self)
-            .live()
-            .public()
-            .type(*information_models())
-            .order_by("-first_published_at", "-pk")[:limit]
+        # Sorting everything below the platform by date costs at a bureau's
+        # size; the newest ids are cached until anything is published,
+        # edited, moved or restricted (the stamp).
+        ids = library_cache.cached(
+            library_cache.key(self, "recent", limit),
+            lambda: list(Page.objects.descendant_of(self).live().public().type(*information_models())
+                         .order_by("-first_published_at", "-pk").values_list("pk", flat=True)[:limit]),
         )
+        pages = Page.objects.in_bulk(ids)
+        return [pages[pk] for pk in ids if pk in pages]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -368,6 +373,10 @@ class DisclosureGuidePage(RoutablePageMixin, IndexNumberMixin, OfficeContactFiel
     class Meta:
         verbose_name = _("disclosure guide")
         verbose_name_plural = _("disclosure guides")
+
+    def get_cached_paths(self) -> list[str]:
+        # Sub-routes a frontend cache keeps too (services.purge).
+        return ["/", "print/"]
 
     def get_office(self, profile: OrganisationProfile | None = None) -> OfficeContact:
         """Office contacts: the guide's own, falling back to the profile's."""

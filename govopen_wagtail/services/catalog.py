@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from wagtail.models import Page
 
 from .. import params
+from . import library_cache
 from ..models.catalog import CatalogCategory, CatalogPage, DisclosureItemPage
 from ..models.registry import information_models
 
@@ -70,27 +71,37 @@ def annotate_tree(catalog: CatalogPage) -> list[CatalogCategory]:
     """Categories in tree order with ``own_count``, ``item_count`` (the
     subtree) and ``newest`` (newest publication in the subtree)."""
     categories = load_categories(catalog)
-    direct = {
-        row["catalog_category"]: row
-        for row in DisclosureItemPage.objects.live()
-        .public()
-        .filter(catalog_category__catalog=catalog)
-        .order_by()  # pages are ordered by path, which would split the groups
-        .values("catalog_category")
-        .annotate(n=Count("pk"), newest=Max("first_published_at"))
-    }
-    models = information_models()
+    sources = tuple((c.pk, c.source_page_id) for c in categories if c.source_page_id)
+
+    def counts():
+        # Counting and dating every item is what costs, at 50,000 items; the
+        # answer changes only with a publish, edit, move or restriction
+        # (the stamp), so it is cached under it.
+        direct = {
+            row["catalog_category"]: (row["n"], row["newest"])
+            for row in DisclosureItemPage.objects.live()
+            .public()
+            .filter(catalog_category__catalog=catalog)
+            .order_by()  # pages are ordered by path, which would split the groups
+            .values("catalog_category")
+            .annotate(n=Count("pk"), newest=Max("first_published_at"))
+        }
+        models = information_models()
+        extra = {}
+        for category in categories:
+            if category.source_page_id:
+                row = (Page.objects.live().public().type(*models).descendant_of(category.source_page)
+                       .aggregate(n=Count("pk"), newest=Max("first_published_at")))
+                extra[category.pk] = (row["n"], row["newest"])
+        return direct, extra
+
+    direct, extra = library_cache.cached(library_cache.key(catalog, "catalog-tree", sources), counts)
     for category in categories:
-        row = direct.get(category.pk, {})
-        category.own_count = row.get("n", 0)
-        category.own_newest = row.get("newest")
-        if category.source_page_id:
-            extra = (
-                Page.objects.live().public().type(*models).descendant_of(category.source_page)
-                .aggregate(n=Count("pk"), newest=Max("first_published_at"))
-            )
-            category.own_count += extra["n"]
-            category.own_newest = max(filter(None, [category.own_newest, extra["newest"]]), default=None)
+        category.own_count, category.own_newest = direct.get(category.pk, (0, None))
+        if category.pk in extra:
+            n, newest = extra[category.pk]
+            category.own_count += n
+            category.own_newest = max(filter(None, [category.own_newest, newest]), default=None)
     for category in reversed(categories):
         category.item_count = category.own_count + sum(c.item_count for c in category.children_list)
         category.newest = max(
@@ -151,9 +162,18 @@ def table_context(catalog: CatalogPage, request) -> dict:
     items = catalog_items(catalog, selected if chosen is not None else None)
     if year is not None:
         items = items.filter(first_published_at__year=year)
-    items = items.order_by("-first_published_at", "-pk").specific()
-    paginator = Paginator(items, catalog.per_page)
+    # Sorting every item by date is what costs at 50,000 items: the ordered
+    # ids are cached under the stamp (see annotate_tree), a page's rows are
+    # then read by id.
+    sources = tuple((c.pk, c.source_page_id) for c in categories if c.source_page_id)
+    ids = library_cache.cached(
+        library_cache.key(catalog, "catalog-table", chosen.pk if chosen else "", year or "", sources),
+        lambda: list(items.order_by("-first_published_at", "-pk").values_list("pk", flat=True)),
+    )
+    paginator = Paginator(ids, catalog.per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
+    shown = {p.pk: p for p in Page.objects.filter(pk__in=page_obj.object_list).specific()}
+    page_obj.object_list = [shown[pk] for pk in page_obj.object_list if pk in shown]
     rows = [
         {
             "page": page,
