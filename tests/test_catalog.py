@@ -221,3 +221,5 @@ def test_cached_counts_and_rows_follow_every_change(catalog, platform, client):
     PageViewRestriction.objects.create(page=items[0], restriction_type="password", password="x")
     assert "1 条" in client.get(catalog.url).content.decode()
     assert items[0].title not in client.get(catalog.url + "table/").content.decode()
+    CatalogCategory.objects.filter(catalog=catalog, code="05-01").update(name="改过名称的事项")
+    assert "改过名称的事项" in client.get(catalog.url).content.decode()  # the cached tree follows entry edits

@@ -72,7 +72,11 @@ class CatalogPage(RoutablePageMixin, DisclosurePage):
 
     @path("")
     def tree(self, request):
-        return self.render(request, context_overrides={"categories": self.category_list()})
+        from ..services.catalog import render_tree
+
+        categories = self.category_list()
+        return self.render(request, context_overrides={
+            "categories": categories, "catalog_tree": render_tree(self, request, categories)})
 
     @path("table/", name="table")
     def table(self, request):

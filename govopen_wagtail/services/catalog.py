@@ -9,8 +9,10 @@ a page of base rows and one query per page type on the page.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -110,6 +112,30 @@ def annotate_tree(catalog: CatalogPage) -> list[CatalogCategory]:
     return categories
 
 
+#: What a tree node shows: the cached tree is keyed on all of it.
+_NODE_FIELDS = ("pk", "parent_id", "depth", "code", "name", "content_elements", "legal_basis", "time_limit",
+                "responsible_unit", "channels", "audience", "mode", "item_count", "newest")
+
+
+def render_tree(catalog: CatalogPage, request, categories: list[CatalogCategory]) -> str:
+    """The tree's HTML (``includes/catalog_tree.html``), cached under what it
+    shows: 200 entries with their columns are ~1,000 template nodes, which
+    cost far more to render than to look up."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    shown = repr([tuple(getattr(c, f) for f in _NODE_FIELDS) for c in categories])
+    raw = "|".join([str(catalog.pk), catalog.get_url(request) or "", get_language() or "", shown])
+    key = "govopen:catalog-tree:" + hashlib.sha256(raw.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("govopen_wagtail/includes/catalog_tree.html",
+                                {"page": catalog, "categories": categories}, request=request)
+        cache.set(key, html, library_cache.TIMEOUT)
+    return mark_safe(html)
+
+
 def category_of(page, categories: list[CatalogCategory]) -> CatalogCategory | None:
     """The category an information page is listed under."""
     category_id = getattr(page, "catalog_category_id", None)
@@ -159,17 +185,19 @@ def table_context(catalog: CatalogPage, request) -> dict:
     if chosen is not None:
         ids = set(subtree_ids(chosen))
         selected = [c for c in categories if c.pk in ids]
-    items = catalog_items(catalog, selected if chosen is not None else None)
-    if year is not None:
-        items = items.filter(first_published_at__year=year)
+
+    def ordered_ids():
+        items = catalog_items(catalog, selected if chosen is not None else None)
+        if year is not None:
+            items = items.filter(first_published_at__year=year)
+        return list(items.order_by("-first_published_at", "-pk").values_list("pk", flat=True))
+
     # Sorting every item by date is what costs at 50,000 items: the ordered
     # ids are cached under the stamp (see annotate_tree), a page's rows are
     # then read by id.
     sources = tuple((c.pk, c.source_page_id) for c in categories if c.source_page_id)
     ids = library_cache.cached(
-        library_cache.key(catalog, "catalog-table", chosen.pk if chosen else "", year or "", sources),
-        lambda: list(items.order_by("-first_published_at", "-pk").values_list("pk", flat=True)),
-    )
+        library_cache.key(catalog, "catalog-table", chosen.pk if chosen else "", year or "", sources), ordered_ids)
     paginator = Paginator(ids, catalog.per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
     shown = {p.pk: p for p in Page.objects.filter(pk__in=page_obj.object_list).specific()}
