@@ -90,6 +90,9 @@ def build(args) -> None:
 
     DatabaseBackend().rebuild(docs())
     print(f"  search index of {args.search} pages in {time.perf_counter() - started:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        # Planner statistics, as PostgreSQL's autovacuum would gather after a bulk load.
+        cursor.execute("ANALYZE")
 
     # Plain pages at each depth the measured pages sit at.
     plain = {5: plain5}

@@ -151,7 +151,9 @@ class DatabaseBackend:
             ]
 
         issuers = Counter()
-        for value in entries.exclude(issuers="").values_list("issuers", flat=True).iterator(chunk_size=2000):
+        # Not .iterator(): PostgreSQL plans a server-side cursor for its first
+        # rows and scans the table instead of using the word index.
+        for value in entries.exclude(issuers="").values_list("issuers", flat=True):
             issuers.update(name for name in value.strip("|").split("|") if name)
         return {
             "_total": entries.count(),
