@@ -141,7 +141,7 @@ def throughput(base: str, path: str, seconds: float, connections: int) -> float:
                     response.read()
                     if response.status == 200:
                         done[k] += 1
-            except urllib.error.URLError:
+            except (urllib.error.URLError, OSError):  # refused, reset: counted as not answered
                 time.sleep(0.05)
 
     started = time.perf_counter()
@@ -160,6 +160,8 @@ def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
         cwd=SITE, env=env,
     )
     for _ in range(150):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited (is port {port} in use?)")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
             return server
@@ -194,7 +196,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--connections", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--reuse", action="store_true", help="measure the site built by the last run")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -224,6 +226,12 @@ def main() -> None:
     print(f"\n{engine}; {args.documents} documents, {args.items} catalog items, {args.search} search pages; "
           f"gunicorn {args.workers} workers, {args.connections} connections, {args.rounds} rounds of "
           f"{args.seconds:.0f} s per page")
+    if not args.port:
+        import socket
+
+        with socket.socket() as probe:  # a free port: a server left running elsewhere is never measured
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{args.port}"
     server = serve(env, args.port, args.workers)
     try:
