@@ -68,7 +68,8 @@ def purge_later(pages=(), urls=()) -> None:
 
 def on_published_or_unpublished(sender, instance, **kwargs) -> None:
     # Wagtail purges the page itself.
-    purge_later(pages_showing(instance))
+    if enabled():  # no tree walk on every publish of a site without a CDN
+        purge_later(pages_showing(instance))
 
 
 def on_moved(sender, instance, parent_page_before=None, parent_page_after=None, url_path_before="", **kwargs):
@@ -76,7 +77,7 @@ def on_moved(sender, instance, parent_page_before=None, parent_page_after=None, 
 
     from ..models.mixins import GovopenPageMixin
 
-    if not issubclass(instance.specific_class or type(instance), GovopenPageMixin):
+    if not enabled() or not issubclass(instance.specific_class or type(instance), GovopenPageMixin):
         return
     instance = instance.specific_deferred
     old_urls = []
@@ -90,6 +91,8 @@ def on_moved(sender, instance, parent_page_before=None, parent_page_after=None, 
 def on_validity_event(sender, instance, **kwargs) -> None:
     from ..models import NormativeDocumentPage
 
+    if not enabled():
+        return
     ids = {instance.document_id, getattr(instance, "acting_document_id", None)} - {None}
     documents = list(NormativeDocumentPage.objects.filter(pk__in=ids).live())
     shown = {}
