@@ -53,6 +53,7 @@ from .platform import (
     column_labels,
 )
 from .notifications import Notification
+from .privacy import PrivacyFinding, PrivacyScan
 from .registry import information_models
 from .reports import AnnualReportFile, AnnualReportOverride, AnnualReportPage
 from .search import DisclosureSearchPage, SearchEntry
@@ -112,6 +113,8 @@ __all__ = [
     "IndexNumberRecord",
     "Notification",
     "OfficeContact",
+    "PrivacyFinding",
+    "PrivacyScan",
     "OrganisationProfile",
     "column_labels",
     "information_models",
@@ -127,7 +130,7 @@ RECORD_MODELS = (
     "ConsultationComment", "CommentGroup", "ConsultationWindowRecord", "InformationApplication",
     "ApplicationPause", "ApplicationNote", "ApplicationFile", "ApplicationLetter", "ApplicationCounter",
     "Notification", "SearchEntry", "IndexNumberRecord", "IndexNumberCounter", "ValidityEvent", "ValidityState",
-    "FileProblem", "AnnualReportFile", "RequestableListRelease",
+    "FileProblem", "AnnualReportFile", "RequestableListRelease", "PrivacyFinding", "PrivacyScan",
 )
 
 

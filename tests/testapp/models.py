@@ -1,6 +1,9 @@
 """Page types a site would write on top of govopen's abstract bases."""
 
 from django.db import models
+from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.fields import StreamField
 from wagtail.search import index
 
 from govopen_wagtail.models import DisclosurePage, IndexNumberMixin
@@ -28,3 +31,10 @@ class BenchDocument(index.Indexed, models.Model):
     body = models.TextField(blank=True)
 
     search_fields = [index.SearchField("title", boost=3), index.SearchField("body")]
+
+
+class ListPage(DisclosurePage):
+    """A page of blocks with tables, as schools publish lists (screening tests)."""
+
+    body = StreamField([("text", blocks.RichTextBlock()), ("table", TableBlock())], blank=True)
+    template = "govopen_wagtail/disclosure_item_page.html"
