@@ -50,3 +50,14 @@ def generate_report_files(page_id: int) -> int:
 
     page = AnnualReportPage.objects.filter(pk=page_id, live=True).first()
     return len(publish_files(page)) if page else 0
+
+
+@task()
+def privacy_audit(site_ids: list[int]) -> int:
+    """The privacy screening of these sites (what changed since the last run)."""
+    from wagtail.models import Site
+
+    from .services.privacy_audit import audit
+
+    summary = audit(sites=list(Site.objects.filter(pk__in=site_ids)))
+    return summary.pages + summary.files

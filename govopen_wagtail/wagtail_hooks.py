@@ -20,6 +20,7 @@ from .admin.catalog import CatalogImportView, HealthReportView, sample_catalog_v
 from .admin.consultations import moderate_view
 from .admin.notifications import retry_failed_view
 from .admin.panels import DisclosureAttentionPanel
+from .admin.privacy import PrivacyReportView, run_audit_view
 
 modeladmin_register(GovopenAdminGroup)
 
@@ -51,6 +52,8 @@ def register_admin_urls():
         path("govopen/annual-report/<int:pk>/sources/", ReportSourcesView.as_view(),
              name="govopen_annual_report_sources"),
         path("govopen/applications/list/import/", RequestableImportView.as_view(), name="govopen_requestable_import"),
+        path("govopen/privacy/", PrivacyReportView.as_view(), name="govopen_privacy"),
+        path("govopen/privacy/run/", run_audit_view, name="govopen_privacy_run"),
     ]
 
 
@@ -73,6 +76,22 @@ def register_compliance_report():
         name="govopen-document-compliance",
         icon_name="warning",
         order=1000,
+    )
+
+
+class PrivacyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("govopen_wagtail.view_privacyfinding")
+
+
+@hooks.register("register_reports_menu_item")
+def register_privacy_report():
+    return PrivacyMenuItem(
+        _("Privacy screening"),
+        reverse("govopen_privacy"),
+        name="govopen-privacy",
+        icon_name="warning",
+        order=1002,
     )
 
 

@@ -297,3 +297,86 @@ def audit(*, sites: Iterable | None = None, full: bool = False,
         if progress:
             progress("files", number, len(documents))
     return summary
+
+
+# The report ------------------------------------------------------------------
+
+
+def describe_location(location: dict) -> str:
+    """Where in a page or file, in the editor's language."""
+    from django.utils.translation import gettext as _, pgettext
+
+    labels = {
+        "field": _("field %(v)s"), "block": _("block %(v)s"), "sheet": _("sheet “%(v)s”"),
+        "page": pgettext("page of a file", "page %(v)s"), "paragraph": _("paragraph %(v)s"),
+        "table": _("table %(v)s"), "row": _("row %(v)s"), "column": _("column %(v)s"), "cell": _("cell %(v)s"),
+        "line": _("line %(v)s"),
+    }
+    return ", ".join(labels[key] % {"v": location[key]} for key in labels if key in location)
+
+
+def monthly_trend(findings, months: int = 12, today=None) -> list[dict]:
+    """Per month: found, fixed, judged (not personal data / lawful), and open
+    at the month's end. ``findings`` is an already scoped queryset."""
+    import datetime as dt
+
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from ..models import PrivacyFinding
+
+    today = today or timezone.localdate()
+    first = dt.date(today.year, today.month, 1)
+    starts = []
+    for _i in range(months):
+        starts.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    starts.reverse()
+
+    def per_month(field_name, qs):
+        rows = qs.exclude(**{f"{field_name}__isnull": True}).annotate(m=TruncMonth(field_name)).values("m").annotate(
+            n=Count("pk"))
+        out: dict[dt.date, int] = {}
+        for row in rows:
+            month = row["m"].date() if hasattr(row["m"], "date") else row["m"]
+            out[month.replace(day=1)] = out.get(month.replace(day=1), 0) + row["n"]
+        return out
+
+    found = per_month("first_found", findings)
+    fixed = per_month("fixed_at", findings)
+    judged = per_month("reviewed_at", findings.filter(
+        status__in=[PrivacyFinding.Status.FALSE_POSITIVE, PrivacyFinding.Status.LAWFUL]))
+    before = starts[0]
+    open_count = (
+        sum(n for m, n in found.items() if m < before)
+        - sum(n for m, n in fixed.items() if m < before)
+        - sum(n for m, n in judged.items() if m < before)
+    )
+    trend = []
+    for month in starts:
+        open_count += found.get(month, 0) - fixed.get(month, 0) - judged.get(month, 0)
+        trend.append({"month": month, "found": found.get(month, 0), "fixed": fixed.get(month, 0),
+                      "judged": judged.get(month, 0), "open": max(open_count, 0)})
+    return trend
+
+
+def decide(finding, *, status: str, reason: str, user) -> None:
+    """Staff's decision on one finding: not personal data, lawful to publish
+    (both with a reason), or open again."""
+    from ..models import PrivacyFinding
+
+    finding.status = status
+    finding.reason = reason.strip() if status != PrivacyFinding.Status.OPEN else ""
+    finding.reviewed_by = user if status != PrivacyFinding.Status.OPEN else None
+    finding.reviewed_at = timezone.now() if status != PrivacyFinding.Status.OPEN else None
+    finding.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+
+
+def edit_url(finding) -> str:
+    from django.urls import reverse
+
+    if finding.page_id:
+        return reverse("wagtailadmin_pages:edit", args=[finding.page_id])
+    if finding.document_id:
+        return reverse("wagtaildocs:edit", args=[finding.document_id])
+    return ""

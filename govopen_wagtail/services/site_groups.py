@@ -42,6 +42,8 @@ EDITOR_MODEL_PERMISSIONS = MODERATOR_MODEL_PERMISSIONS + (
     "govopen_wagtail.add_validityevent",
     "govopen_wagtail.view_validityevent",
     "govopen_wagtail.view_indexnumberrecord",
+    "govopen_wagtail.view_privacyfinding",
+    "govopen_wagtail.change_privacyfinding",
 )
 HANDLER_MODEL_PERMISSIONS = (
     "wagtailadmin.access_admin",
