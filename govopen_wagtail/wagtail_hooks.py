@@ -20,7 +20,7 @@ from .admin.catalog import CatalogImportView, HealthReportView, sample_catalog_v
 from .admin.consultations import moderate_view
 from .admin.notifications import retry_failed_view
 from .admin.panels import DisclosureAttentionPanel
-from .admin.privacy import PrivacyReportView, run_audit_view
+from .admin.privacy import PrivacyReportView, review_record_view, run_audit_view
 
 modeladmin_register(GovopenAdminGroup)
 
@@ -54,6 +54,7 @@ def register_admin_urls():
         path("govopen/applications/list/import/", RequestableImportView.as_view(), name="govopen_requestable_import"),
         path("govopen/privacy/", PrivacyReportView.as_view(), name="govopen_privacy"),
         path("govopen/privacy/run/", run_audit_view, name="govopen_privacy_run"),
+        path("govopen/privacy/reviews/<int:pk>.docx", review_record_view, name="govopen_privacy_review_record"),
     ]
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from govopen_wagtail.models import (
     ApplicationFile,
-    ApplicationLetter,
     InformationApplication,
     LetterTemplate,
     RequestableDocument,

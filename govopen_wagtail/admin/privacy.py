@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import permissions
-from ..models import PrivacyFinding, PrivacyScan
+from ..models import PrivacyFinding, PrivacyReviewRecord, PrivacyScan
 from ..models.privacy import Confidence, Kind
 from ..params import parse_int
 from ..services import privacy_audit
@@ -112,6 +112,8 @@ class PrivacyReportView(WagtailAdminTemplateMixin, TemplateView):
             decisions=[(PrivacyFinding.Status.FALSE_POSITIVE, PrivacyFinding.Status.FALSE_POSITIVE.label),
                        (PrivacyFinding.Status.LAWFUL, PrivacyFinding.Status.LAWFUL.label)],
             max_reason=MAX_REASON,
+            reviews=permissions.filter_for_user(PrivacyReviewRecord.objects.all(), self.request.user)
+            .select_related("site")[:50],
         )
         return context
 
@@ -193,3 +195,23 @@ def run_audit_view(request):
         "The screening of %(n)d sites has started: what changed since the last run is screened, and the findings "
         "appear on this page when it ends.", len(site_ids)) % {"n": len(site_ids)})
     return redirect("govopen_privacy")
+
+
+def review_record_view(request, pk: int):
+    """One review record as the 信息发布审查单 (Word), for the bureau's files."""
+    from django.http import Http404
+
+    from ..services.privacy_review import review_form_docx
+
+    if not request.user.has_perm("govopen_wagtail.view_privacyfinding"):
+        raise PermissionDenied
+    record = permissions.filter_for_user(PrivacyReviewRecord.objects.all(), request.user).filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    response = HttpResponse(
+        review_form_docx(record),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    stamp = timezone.localtime(record.reviewed_at).strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="review-{record.pk}-{stamp}.docx"'
+    return response

@@ -53,7 +53,7 @@ from .platform import (
     column_labels,
 )
 from .notifications import Notification
-from .privacy import PrivacyFinding, PrivacyScan
+from .privacy import PrivacyFinding, PrivacyReviewRecord, PrivacyReviewTask, PrivacyScan
 from .registry import information_models
 from .reports import AnnualReportFile, AnnualReportOverride, AnnualReportPage
 from .search import DisclosureSearchPage, SearchEntry
@@ -114,6 +114,8 @@ __all__ = [
     "Notification",
     "OfficeContact",
     "PrivacyFinding",
+    "PrivacyReviewRecord",
+    "PrivacyReviewTask",
     "PrivacyScan",
     "OrganisationProfile",
     "column_labels",
@@ -130,7 +132,7 @@ RECORD_MODELS = (
     "ConsultationComment", "CommentGroup", "ConsultationWindowRecord", "InformationApplication",
     "ApplicationPause", "ApplicationNote", "ApplicationFile", "ApplicationLetter", "ApplicationCounter",
     "Notification", "SearchEntry", "IndexNumberRecord", "IndexNumberCounter", "ValidityEvent", "ValidityState",
-    "FileProblem", "AnnualReportFile", "RequestableListRelease", "PrivacyFinding", "PrivacyScan",
+    "FileProblem", "AnnualReportFile", "RequestableListRelease", "PrivacyFinding", "PrivacyScan", "PrivacyReviewRecord",
 )
 
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from wagtail.models import Site
+from wagtail.models import GroupApprovalTask, Site
 
 
 class Kind(models.TextChoices):
@@ -132,3 +132,85 @@ class PrivacyScan(models.Model):
             models.UniqueConstraint(fields=["document"], condition=Q(document__isnull=False),
                                     name="govopen_privacy_scan_document_unique"),
         ]
+
+
+class PrivacyReviewTask(GroupApprovalTask):
+    """隐私与保密审查: a workflow task whose reviewers see the screening of the
+    page and its files and confirm the confidentiality review before they
+    approve. A finding of high confidence stops approval until it is fixed or
+    justified. Add it to a workflow in Settings → Workflows, as any task."""
+
+    class Meta:
+        verbose_name = _("privacy and confidentiality review")
+        verbose_name_plural = _("privacy and confidentiality reviews")
+
+    def get_actions(self, obj, user):
+        if not super().get_actions(obj, user):
+            return []
+        # Approval always goes through the review form: no one-click approve.
+        return [
+            ("reject", _("Request changes"), True),
+            ("approve", _("Approve after the review"), True),
+        ]
+
+    def get_form_for_action(self, action):
+        if action == "approve":
+            from ..forms_privacy import PrivacyReviewForm
+
+            return PrivacyReviewForm
+        return super().get_form_for_action(action)
+
+    def get_template_for_action(self, action):
+        if action == "approve":
+            return "govopen_wagtail/admin/privacy_review_modal.html"
+        return super().get_template_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name != "approve":
+            return super().on_action(task_state, user, action_name, **kwargs)
+        from ..services.privacy_review import approve
+
+        return approve(task_state, user, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups see what the privacy screening found in the page and its files, and "
+            "confirm that nothing published involves state, work or trade secrets or personal privacy before "
+            "they approve."
+        )
+
+
+class PrivacyReviewRecord(models.Model):
+    """审查记录: one confirmed review, kept with the revision it approved
+    (exported as the 信息发布审查单 a bureau files)."""
+
+    govopen_scope_site = "site"
+
+    site = models.ForeignKey(Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    page = models.ForeignKey(swapper.get_model_name("wagtailcore", "Page"), verbose_name=_("page"),
+                             on_delete=models.CASCADE, related_name="+")
+    revision = models.ForeignKey("wagtailcore.Revision", verbose_name=_("revision"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    task_state = models.ForeignKey("wagtailcore.TaskState", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    title = models.CharField(_("title"), max_length=255)
+    url = models.CharField(_("address"), max_length=500, blank=True)
+    reviewer_name = models.CharField(_("reviewer"), max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    confirmed = models.BooleanField(_("confidentiality confirmed"), default=False)
+    justification = models.TextField(_("justification"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    findings = models.JSONField(_("screening result"), default=list, blank=True)
+    unreadable = models.JSONField(_("files not checkable"), default=list, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        verbose_name = _("review record")
+        verbose_name_plural = _("review records")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.reviewer_name}, {timezone.localtime(self.reviewed_at):%Y-%m-%d})"

@@ -26,7 +26,8 @@ from django.utils.html import strip_tags
 
 from .. import privacy, privacy_files
 
-__all__ = ["AuditSummary", "audit", "page_parts", "screen_page", "allow_for_site", "record"]
+__all__ = ["AuditSummary", "audit", "page_parts", "screen_page", "allow_for_site", "record", "fingerprint",
+           "describe_location", "monthly_trend", "decide", "edit_url"]
 
 # Page fields that never hold what the screening looks for, or that hold the
 # office's own contacts (published by law, 条例 art. 12).
@@ -141,6 +142,12 @@ def _anchor(location: dict, finding) -> str:
     )
 
 
+def fingerprint(finding, location: dict) -> str:
+    """The same finding's key in every run and review (keyed: not reversible)."""
+    value = finding.header if isinstance(finding, privacy.TableFinding) else finding.value
+    return _fingerprint(finding.kind, value, _anchor(location, finding))
+
+
 @transaction.atomic
 def record(*, site, target: Model, label: str, version: str, found, result: str, reason: str = "") -> tuple[int, int]:
     """Store one screening of ``target`` (a page or a document): returns
@@ -156,8 +163,7 @@ def record(*, site, target: Model, label: str, version: str, found, result: str,
     new = 0
     for location, finding in found:
         table = isinstance(finding, privacy.TableFinding)
-        value = finding.header if table else finding.value
-        fp = _fingerprint(finding.kind, value, _anchor(location, finding))
+        fp = fingerprint(finding, location)
         if fp in seen:
             continue
         seen.add(fp)
