@@ -113,6 +113,10 @@ DEFAULTS: dict[str, Any] = {
     # The annual report's deadline (条例 art. 49): "department" (a bureau,
     # 31 January) or "government" (31 March).
     "ANNUAL_REPORT_BODY": "department",
+    # Screen a page for personal data when an editor publishes it: a finding
+    # of high confidence saves a draft instead and tells the editor, who
+    # publishes it as it is by clicking Publish again (False: no check).
+    "PRIVACY_PUBLISH_CHECK": True,
     # Longest comment accepted, in characters.
     "COMMENT_MAX_CHARS": 5000,
     # Longest run of characters without a space or punctuation mark.

@@ -133,3 +133,17 @@ def keep_pages_with_applications(request, page):
             "This page cannot be deleted: %(n)d applications for information were received through it and must "
             "be kept. Unpublish it instead to stop new applications.") % {"n": held})
         return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+@hooks.register("before_edit_page")
+def screen_before_publishing(request, page):
+    from .admin.publish_check import check
+
+    return check(request, page, f"site-of:{page.path[:8]}")
+
+
+@hooks.register("before_create_page")
+def screen_new_page_before_publishing(request, parent_page, page_class):
+    from .admin.publish_check import check
+
+    return check(request, parent_page, f"site-of:{parent_page.path[:8]}")
