@@ -114,3 +114,28 @@ def test_demo_annual_reports(client):
     received = InformationApplication.objects.filter(received_on__year=year, page__path__startswith=report.path[:8])
     assert values[annual_report.t3("new", "total")] == received.count() >= 1
     assert draft.cross_check_problems() == []
+
+
+def test_demo_privacy_screening_finds_the_planted_data_and_holds_the_review(client):
+    from govopen_wagtail.models import PrivacyFinding, PrivacyReviewTask
+    from govopen_wagtail.services import privacy_audit, privacy_review
+
+    call_command("load_demo", verbosity=0)
+    school = Site.objects.get(hostname="school.localhost")
+    open_findings = PrivacyFinding.objects.open().filter(site=school)
+    where = {(f.document.filename.rsplit(".", 1)[-1] if f.document_id else "page", f.kind)
+             for f in open_findings.select_related("document")}
+    # In the page, the Word file and the Excel file, as planted.
+    assert {("page", "id_number"), ("docx", "address"), ("docx", "mobile"), ("xlsx", "id_number"),
+            ("xlsx", "address")} <= where
+    # Last spring's exposed list was found, replaced and screened clean.
+    spring = PrivacyFinding.objects.filter(source_label="2026年春季学期受助学生名单（原件）")
+    assert spring.exists() and set(spring.values_list("status", flat=True)) == {"fixed"}
+    # The bureau's pages hold nothing; a re-run finds nothing new.
+    assert not PrivacyFinding.objects.exclude(site=school).exists()
+    assert privacy_audit.audit().new == 0
+    # The page waiting in the school's review cannot be approved as it is.
+    waiting = DisclosureItemPage.objects.get(slug="shxs2026")
+    state = waiting.current_workflow_task_state
+    assert isinstance(state.task.specific, PrivacyReviewTask)
+    assert [i.kind for i in privacy_review.review_task_state(state.pk).blocking] == ["id_number"]

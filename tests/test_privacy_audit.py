@@ -173,3 +173,17 @@ def test_command_reports_and_refuses_an_unknown_site(platform, site_with_data):
     assert f"Screened {pages} pages and 2 files" in out.getvalue() and "6 new findings, 0 fixed" in out.getvalue()
     with pytest.raises(CommandError, match="nowhere.example"):
         call_command("govopen_privacy_audit", "--site", "nowhere.example", "--quiet")
+
+
+def test_unpublished_pages_and_deleted_files_count_as_fixed(platform, site_with_data):
+    privacy_audit.audit()
+    site_with_data["lists"].unpublish()
+    site_with_data["grants"].delete()
+    summary = privacy_audit.audit()
+    assert summary.fixed == 5
+    assert list(PrivacyFinding.objects.open().values_list("source_label", flat=True)) == ["资助公示"]
+    # Kept for the record (the trend counts them), with where they were.
+    assert PrivacyFinding.objects.filter(status="fixed", document__isnull=True, page__isnull=True).count() == 2
+    # Published again: screened afresh and open again.
+    site_with_data["lists"].save_revision().publish()
+    assert privacy_audit.audit().new == 3

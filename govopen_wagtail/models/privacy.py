@@ -62,10 +62,12 @@ class PrivacyFinding(models.Model):
 
     site = models.ForeignKey(Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
+    # A deleted page or file keeps its findings (the trend counts them as
+    # fixed at the next run): SET_NULL, not CASCADE.
     page = models.ForeignKey(swapper.get_model_name("wagtailcore", "Page"), verbose_name=_("page"), null=True,
-                             blank=True, on_delete=models.CASCADE, related_name="+")
+                             blank=True, on_delete=models.SET_NULL, related_name="+")
     document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("file"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
+                                 on_delete=models.SET_NULL, related_name="+")
     source_label = models.CharField(_("where"), max_length=255)
     location = models.JSONField(_("location"), default=dict, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -302,7 +302,28 @@ def audit(*, sites: Iterable | None = None, full: bool = False,
         summary.fixed += fixed
         if progress:
             progress("files", number, len(documents))
+    summary.fixed += _close_unreachable(chosen_ids, set(in_sites), set(links))
     return summary
+
+
+def _close_unreachable(site_ids: set[int], pages: set[int], documents: set[int]) -> int:
+    """Findings in what a visitor can no longer reach (unpublished, deleted,
+    no longer linked) are fixed; their screenings are forgotten, so the page
+    or file is screened afresh if it comes back."""
+    from django.db.models import Q
+
+    from ..models import PrivacyFinding, PrivacyScan
+
+    now = timezone.now()
+    gone = Q(page__isnull=True, document__isnull=True) | Q(
+        site_id__in=site_ids, page__isnull=False) & ~Q(page_id__in=pages) | Q(
+        site_id__in=site_ids, document__isnull=False) & ~Q(document_id__in=documents)
+    fixed = PrivacyFinding.objects.open().filter(gone).update(status=PrivacyFinding.Status.FIXED, fixed_at=now)
+    PrivacyScan.objects.filter(
+        Q(site_id__in=site_ids, page__isnull=False) & ~Q(page_id__in=pages)
+        | Q(site_id__in=site_ids, document__isnull=False) & ~Q(document_id__in=documents)
+    ).delete()
+    return fixed
 
 
 # The report ------------------------------------------------------------------

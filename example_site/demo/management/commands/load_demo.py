@@ -97,6 +97,18 @@ SCHOOL_PROFILE = dict(
 )
 
 
+DEMO_COLLECTION = "演示附件"
+
+
+def demo_id(area: str, born: str, sequence: str) -> str:
+    """A fictitious identity number with a correct check character (so the
+    screening treats it as real), for the privacy demo."""
+    from govopen_wagtail.identifiers import id_card_check_character
+
+    first17 = area + born + sequence
+    return first17 + id_card_check_character(first17)
+
+
 def ensure_root() -> Page:
     """The tree's root page, recreated (with the default locale) if a
     ``flush`` removed what Wagtail's migrations put there."""
@@ -391,11 +403,15 @@ class Command(BaseCommand):
             Site.objects.filter(root_page__in=existing).delete()
             for page in existing:
                 page.delete()
+            from wagtail.documents import get_document_model
+
+            get_document_model().objects.filter(collection__name=DEMO_COLLECTION).delete()
 
         root = ensure_root()
         bureau_home = self.build_bureau(root)
         school_home = self.build_school(root)
         self.remove_placeholder(root, [bureau_home, school_home])
+        self.build_privacy(school_home)
         from govopen_wagtail.search.base import get_backend
         from govopen_wagtail.search.indexing import all_documents
 
@@ -996,6 +1012,117 @@ class Command(BaseCommand):
             at(2026, 8, 25, 10),
         )
         return home
+
+    def build_privacy(self, school_home: Page) -> None:
+        """The privacy screening (隐私排查) on the school: a grant list that
+        exposes students' identity numbers in the page, a Word file and an
+        Excel file (found by the audit, still open); last spring's list, whose
+        Excel file exposed them too and was replaced by a masked one (found,
+        fixed, screened clean); and a review workflow with a page waiting in
+        it that cannot be approved until its ID numbers are masked."""
+        import io
+
+        import docx
+        from django.core.files.base import ContentFile
+        from openpyxl import Workbook
+        from wagtail.documents import get_document_model
+        from django.contrib.auth.models import Permission
+        from wagtail.models import Collection, GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
+
+        from govopen_wagtail.models import DisclosureItemAttachment, PrivacyFinding, PrivacyReviewTask
+        from govopen_wagtail.services.privacy_audit import audit
+        from govopen_wagtail.services.site_groups import create_site_groups
+
+        site = Site.objects.get(root_page=school_home)
+        active = DisclosureColumnPage.objects.descendant_of(school_home).get(column=DisclosureColumnPage.Column.ACTIVE)
+        collection = Collection.objects.filter(name=DEMO_COLLECTION).first()
+        if collection is None:
+            collection = Collection.get_first_root_node().add_child(name=DEMO_COLLECTION)
+        Document = get_document_model()
+        students = [("张某某", demo_id("350502", "20120315", "402")), ("李某某", demo_id("350503", "20110908", "227")),
+                    ("王某某", demo_id("350521", "20120611", "064"))]
+
+        def upload(title, name, data):
+            document = Document(title=title, collection=collection)
+            document.file.save(name, ContentFile(data), save=False)
+            document.save()
+            return document
+
+        def workbook(rows):
+            wb = Workbook()
+            sheet = wb.active
+            sheet.title = "受助学生名单"
+            for row in rows:
+                sheet.append(row)
+            out = io.BytesIO()
+            wb.save(out)
+            return out.getvalue()
+
+        def item(title, slug, body, attachments, when):
+            page = DisclosureItemPage(
+                title=title, slug=slug, summary="家庭经济困难学生资助名单，公示期5个工作日。", body=body,
+                generated_date=when.date(), formed_date=when.date(), issuing_unit="学校资助工作领导小组",
+            )
+            page.attachments = [DisclosureItemAttachment(document=d, title=d.title) for d in attachments]
+            return publish(active, page, when)
+
+        # Last spring: the Excel file exposed IDs; the audit found it; it was replaced by a masked list.
+        spring_list = upload("2026年春季学期受助学生名单（原件）", "spring-grants.xlsx", workbook(
+            [["序号", "姓名", "身份证号", "资助金额（元）"]]
+            + [[i, name, number, 625] for i, (name, number) in enumerate(students, start=1)]))
+        spring = item("泉州市实验学校2026年春季学期家庭经济困难学生资助名单公示", "zz2026spring",
+                      p("经学生申请、班级评议、学校审核，拟资助以下学生，名单见附件。"), [spring_list],
+                      at(2026, 3, 10, 10))
+        audit(sites=[site])
+        masked = upload("2026年春季学期受助学生名单", "spring-grants-masked.xlsx", workbook(
+            [["序号", "姓名", "年级", "资助金额（元）"]]
+            + [[i, name[0] + "某某", "七年级", 625] for i, (name, _number) in enumerate(students, start=1)]))
+        spring = DisclosureItemPage.objects.get(pk=spring.pk)
+        spring.attachments = [DisclosureItemAttachment(document=masked, title=masked.title)]
+        spring.save_revision().publish()
+        spring_list.delete()  # the exposed original is gone from the site
+        audit(sites=[site])
+        # Give the spring finding its real dates, so the monthly trend shows it.
+        PrivacyFinding.objects.filter(source_label=spring_list.title).update(
+            first_found=at(2026, 3, 11), last_found=at(2026, 3, 11), fixed_at=at(2026, 3, 12))
+
+        # This autumn: the page, a Word file and an Excel file expose personal data.
+        autumn_list = upload("2026年秋季学期受助学生名单", "autumn-grants.xlsx", workbook(
+            [["序号", "姓名", "身份证号", "家庭住址"]]
+            + [[i, name, number, f"泉州市鲤城区开元街道中山路{10 + i}号{i}栋50{i}室"]
+               for i, (name, number) in enumerate(students, start=1)]))
+        visits = docx.Document()
+        visits.add_paragraph("家访记录（秋季学期资助认定）")
+        visits.add_paragraph("家访对象：张某某家长，家住泉州市鲤城区开元街道中山路11号1栋501室，联系电话13905951234。")
+        out = io.BytesIO()
+        visits.save(out)
+        visit_file = upload("秋季学期资助认定家访记录", "home-visits.docx", out.getvalue())
+        item("泉州市实验学校2026年秋季学期家庭经济困难学生资助名单公示", "zz2026autumn",
+             p("经学生申请、班级评议、学校审核，拟资助以下学生：",
+               f"七年级（3）班 张某某（身份证号{students[0][1]}），资助金额625元。",
+               "公示期：2026年9月20日至9月26日。"),
+             [autumn_list, visit_file], at(2026, 9, 20, 10))
+        audit(sites=[site])
+
+        # The review workflow: the school's editors review before publication.
+        groups = create_site_groups(site)
+        task, _created = PrivacyReviewTask.objects.get_or_create(name="隐私与保密审查（学校）")
+        task.groups.add(groups.editors)
+        workflow, _created = Workflow.objects.get_or_create(name="学校信息发布审查")
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
+        WorkflowPage.objects.update_or_create(page=school_home, defaults={"workflow": workflow})
+        for codename in ("change_page", "publish_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=groups.editors, page=school_home, permission=Permission.objects.get(codename=codename))
+        waiting = DisclosureItemPage(
+            title="2026年校级三好学生名单公示（待审查）", slug="shxs2026", live=False,
+            summary="校级三好学生、优秀学生干部名单。", generated_date=dt.date(2026, 11, 25),
+            body=p(f"七年级（1）班 李某某（身份证号{students[1][1]}）", "八年级（2）班 王某某"),
+            issuing_unit="学校德育处",
+        )
+        active.add_child(instance=waiting)
+        waiting.save_revision()
+        workflow.start(waiting, user=None)
 
     def create_school_staff(self) -> None:
         """The school's own teacher, confined to the school's site."""
