@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='address')),
+                ('url', models.CharField(blank=True, max_length=500, verbose_name='web address')),
                 ('reviewer_name', models.CharField(max_length=100, verbose_name='reviewer')),
                 ('confirmed', models.BooleanField(default=False, verbose_name='confidentiality confirmed')),
                 ('justification', models.TextField(blank=True, verbose_name='justification')),

@@ -198,7 +198,7 @@ class PrivacyReviewRecord(models.Model):
     task_state = models.ForeignKey("wagtailcore.TaskState", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     title = models.CharField(_("title"), max_length=255)
-    url = models.CharField(_("address"), max_length=500, blank=True)
+    url = models.CharField(_("web address"), max_length=500, blank=True)
     reviewer_name = models.CharField(_("reviewer"), max_length=100)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")

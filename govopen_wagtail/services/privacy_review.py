@@ -221,11 +221,11 @@ def review_form_docx(record) -> bytes:
         revision = f"#{record.revision_id}"
     rows = [
         (_("Title"), record.title),
-        (_("Address"), record.url),
+        (_("Web address"), record.url),
         (_("Organisation"), profile.name if profile else ""),
         (_("Revision"), revision),
         (_("Privacy screening"), found),
-        (_("Review"), str(CONFIRMATION)),
+        (_("What was reviewed"), str(CONFIRMATION)),
         (_("Justification"), record.justification or "—"),
         (_("Comment"), record.comment or "—"),
         (_("Reviewer"), record.reviewer_name + (f"（{record.user.get_username()}）" if record.user else "")),
