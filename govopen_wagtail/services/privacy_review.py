@@ -93,7 +93,8 @@ def review_page(page, site=None) -> ReviewResult:
     judged = dict(PrivacyFinding.objects.filter(page_id=page.pk, status__in=decided).values_list(
         "fingerprint", "status")) if page.pk else {}
     for location, finding in page_found:
-        result.items.append(_item(page.title, location, finding, judged, page_id=page.pk))
+        result.items.append(_item(page.title, location, finding, judged, page_id=page.pk,
+                                  label=_field_label(type(page), location.get("field"))))
 
     Document = get_document_model()
     for document in Document.objects.filter(pk__in=linked_document_ids(page)).order_by("pk"):
@@ -112,11 +113,21 @@ def review_page(page, site=None) -> ReviewResult:
     return result
 
 
-def _item(source, location, finding, judged, **target) -> ReviewItem:
+def _field_label(model, name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return f"“{model._meta.get_field(name).verbose_name}”"
+    except Exception:  # a field since removed
+        return None
+
+
+def _item(source, location, finding, judged, label=None, **target) -> ReviewItem:
     table = isinstance(finding, privacy.TableFinding)
     fingerprint = privacy_audit.fingerprint(finding, location)
+    shown = {**location, "field": label} if label else location
     return ReviewItem(
-        source=source, where=privacy_audit.describe_location(location), kind=finding.kind,
+        source=source, where=privacy_audit.describe_location(shown), kind=finding.kind,
         masked=finding.masked, confidence=finding.confidence, fingerprint=fingerprint, table_column=table,
         judged=judged.get(fingerprint, ""), **target,
     )
