@@ -98,6 +98,8 @@ _CONTEXT_WORDS = {
     "travel_permit": ("通行证", "证件"),
 }
 
+_WORTH_A_LOOK = re.compile(r"@|\d[^\d]{0,40}\d|\d\d")
+
 _ORGANISATION_EMAIL = re.compile(r"\.(?:gov|edu)\.cn$|\.gov$", re.I)
 
 
@@ -193,7 +195,8 @@ def _with_context(pattern: re.Pattern, kind: str) -> Callable[[str], Detected]:
 
 def _addresses(text: str) -> Detected:
     for m in _UNIT.finditer(text):
-        lead = _ADDRESS_LEAD.search(text, 0, m.start())
+        window = max(0, m.start() - 40)
+        lead = _ADDRESS_LEAD.search(text, window, m.start())
         start = lead.start() if lead else m.start()
         # Leading words are not part of the address (“家住泉州市…”).
         for marker in ("住址", "地址", "住所", "家住", "住在", "居住在", "现住", "住"):
@@ -236,6 +239,10 @@ def find(text: str, kinds: Iterable[str] | None = None) -> list[Finding]:
         return []
     # Same length as the original, so positions map back one to one.
     folded = text.translate(_FULLWIDTH)
+    # Every detector needs an @ or at least two digits, and a number alone is
+    # personal only from 11 digits on: most table cells stop here.
+    if not _WORTH_A_LOOK.search(folded) or (folded.isdigit() and len(folded) < 11):
+        return []
     taken: list[Finding] = []
     for kind in kinds or DETECTORS:
         for start, end, confidence in DETECTORS[kind](folded):

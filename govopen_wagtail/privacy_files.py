@@ -102,13 +102,22 @@ def _pdf(fileobj: BinaryIO, result: FileResult, allow: tuple[str, ...]) -> None:
             result.unread.append({"page": number, "error": type(exc).__name__})
             continue
         if len(text.strip()) < 5:
-            result.unread.append({"page": number})
+            # A page of images without text is a scanned page; a blank page is not.
+            if _has_images(page):
+                result.unread.append({"page": number})
             continue
         read += 1
         _screen_text(result, {"page": number}, text, allow)
     if not read:
         result.unread = []
         raise NotCheckable("no_text")
+
+
+def _has_images(page) -> bool:
+    try:
+        return bool(page.images)
+    except Exception:  # unreadable resources: count it as a scan, never as clean
+        return True
 
 
 def _docx(fileobj: BinaryIO, result: FileResult, allow: tuple[str, ...]) -> None:

@@ -150,3 +150,18 @@ def test_cell_names():
     assert [privacy_files.cell_name(0, c) for c in (0, 25, 26, 27, 701, 702)] == [
         "A1", "Z1", "AA1", "AB1", "ZZ1", "AAA1"
     ]
+
+
+def test_a_scanned_page_among_text_pages_is_unread_a_blank_one_is_not():
+    import base64
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(out, "PNG")  # a "scan": an image, no text
+    png = base64.b64encode(out.getvalue()).decode()
+    html = ("<p>第一页正文内容</p>"
+            f"<div style='page-break-before: always'><img src='data:image/png;base64,{png}' width=400></div>"
+            "<div style='page-break-before: always'></div><p>第三页正文内容</p>")
+    result = privacy_files.screen_file(pdf_file(html), "mixed.pdf")
+    assert result.unread == [{"page": 2}] and result.not_checkable is None and not result.clean

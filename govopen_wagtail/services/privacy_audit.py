@@ -214,13 +214,28 @@ def _document_pages(page_ids: set[int]) -> dict[int, int]:
 
     doc_type = ContentType.objects.get_for_model(get_document_model())
     page_type = ContentType.objects.get_for_model(Page)
+    from ..models.mixins import AttachmentBase
+
     links: dict[int, int] = {}
+    # Attachments directly (the reference index may be stale after a bulk
+    # import), then every other link the reference index knows.
+    for model in _attachment_models(AttachmentBase):
+        for doc_id, page_id in model.objects.order_by("page_id").values_list("document_id", "page_id").iterator():
+            if page_id in page_ids:
+                links.setdefault(doc_id, page_id)
     rows = ReferenceIndex.objects.filter(to_content_type=doc_type, base_content_type=page_type).values_list(
         "to_object_id", "object_id")
     for doc_id, page_id in rows.order_by("object_id").iterator():
         if doc_id.isdigit() and page_id.isdigit() and int(page_id) in page_ids:
             links.setdefault(int(doc_id), int(page_id))
     return links
+
+
+def _attachment_models(base) -> list:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, base) and not m._meta.abstract
+            and any(f.name == "page" for f in m._meta.fields)]
 
 
 def audit(*, sites: Iterable | None = None, full: bool = False,
@@ -240,12 +255,12 @@ def audit(*, sites: Iterable | None = None, full: bool = False,
     chosen = list(sites) if sites is not None else [site for _root, site in roots]
     chosen_ids = {s.pk for s in chosen}
     pages = Page.objects.live().public()
-    rows = [(pk, path, rev) for pk, path, rev in pages.values_list("pk", "path", "live_revision_id")]
     in_sites = {}
-    for pk, path, rev in rows:
+    for pk, path, rev, published in pages.values_list("pk", "path", "live_revision_id", "last_published_at"):
         site = _site_of(path, roots)
         if site is not None and site.pk in chosen_ids:
-            in_sites[pk] = (site, str(rev or ""))
+            # What is live changes with a new live revision (or a publish).
+            in_sites[pk] = (site, f"{rev or ''}:{published.isoformat() if published else ''}")
     done_pages = {} if full else dict(
         PrivacyScan.objects.filter(page_id__in=list(in_sites)).values_list("page_id", "version"))
     todo = [pk for pk, (site, version) in in_sites.items() if done_pages.get(pk) != version]
