@@ -127,3 +127,11 @@ def test_monthly_trend_counts_found_fixed_and_open(world):
     PrivacyFinding.objects.filter(pk=world["bureau_finding"].pk).update(status="fixed", fixed_at=now)
     trend = privacy_audit.monthly_trend(PrivacyFinding.objects.all(), months=2)
     assert [(m["found"], m["fixed"], m["open"]) for m in trend] == [(1, 0, 1), (1, 1, 1)]
+
+
+def test_the_dashboard_counts_the_sites_own_high_confidence_findings(client, world):
+    client.force_login(world["teacher"])
+    html = client.get("/admin/").content.decode()
+    assert "隐私排查发现" in html and "1 处" in html
+    PrivacyFinding.objects.filter(pk=world["school_finding"].pk).update(status="lawful", reason="x")
+    assert "隐私排查发现" not in client.get("/admin/").content.decode()

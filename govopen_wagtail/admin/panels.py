@@ -38,7 +38,16 @@ class DisclosureAttentionPanel(Component):
             **self.consultation_context(),
             **self.application_context(),
             **self.report_context(),
+            **self.privacy_context(),
         }
+
+    def privacy_context(self) -> dict:
+        from ..models import PrivacyFinding
+
+        user = self.request.user
+        if not user.has_perm("govopen_wagtail.view_privacyfinding"):
+            return {"privacy_blocking": 0}
+        return {"privacy_blocking": permissions.filter_for_user(PrivacyFinding.objects.blocking(), user).count()}
 
     def report_context(self, today=None) -> dict:
         """From 1 December: the coming report's state and its statutory date."""
@@ -100,6 +109,7 @@ class DisclosureAttentionPanel(Component):
         context = self.get_context_data(parent_context)
         if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health",
                                              "failed_notifications", "proxy_unconfigured", "applications_overdue",
-                                             "applications_due_soon", "corrections_lapsed", "annual_reports")):
+                                             "applications_due_soon", "corrections_lapsed", "annual_reports",
+                                             "privacy_blocking")):
             return ""
         return super().render_html(parent_context)
