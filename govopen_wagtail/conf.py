@@ -113,6 +113,9 @@ DEFAULTS: dict[str, Any] = {
     # The annual report's deadline (条例 art. 49): "department" (a bureau,
     # 31 January) or "government" (31 March).
     "ANNUAL_REPORT_BODY": "department",
+    # Responses to public concern (回应关切): hours from first seen to the
+    # response, for a major incident and otherwise (seed 002).
+    "CONCERN_HOURS": {"major": 5, "ordinary": 48},
     # Screen a page for personal data when an editor publishes it: a finding
     # of high confidence saves a draft instead and tells the editor, who
     # publishes it as it is by clicking Publish again (False: no check).

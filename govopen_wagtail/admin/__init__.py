@@ -8,6 +8,7 @@ from .catalog import CatalogCategoryAdmin
 from .consultations import CommentGroupAdmin, ConsultationCommentAdmin
 from .documents import IssuerAdmin, SubjectCategoryAdmin, ValidityEventAdmin
 from .holidays import HolidayOverrideAdmin, HolidayYearAdmin, IndexNumberRecordAdmin
+from .messages import PublicConcernAdmin
 from .notifications import NotificationAdmin
 
 
@@ -17,6 +18,7 @@ class GovopenAdminGroup(ModelAdminGroup):
     menu_order = 250
     items = (
         ApplicationAdmin,
+        PublicConcernAdmin,
         RequestableDocumentAdmin,
         LetterTemplateAdmin,
         CatalogCategoryAdmin,

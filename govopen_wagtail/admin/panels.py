@@ -45,9 +45,14 @@ class DisclosureAttentionPanel(Component):
         from ..models import PrivacyFinding
 
         user = self.request.user
-        if not user.has_perm("govopen_wagtail.view_privacyfinding"):
-            return {"privacy_blocking": 0}
-        return {"privacy_blocking": permissions.filter_for_user(PrivacyFinding.objects.blocking(), user).count()}
+        from ..models import PublicConcern
+
+        context = {"privacy_blocking": 0, "concerns_overdue": 0}
+        if user.has_perm("govopen_wagtail.view_privacyfinding"):
+            context["privacy_blocking"] = permissions.filter_for_user(PrivacyFinding.objects.blocking(), user).count()
+        if user.has_perm("govopen_wagtail.view_publicconcern"):
+            context["concerns_overdue"] = permissions.filter_for_user(PublicConcern.objects.overdue(), user).count()
+        return context
 
     def report_context(self, today=None) -> dict:
         """From 1 December: the coming report's state and its statutory date."""
@@ -110,6 +115,6 @@ class DisclosureAttentionPanel(Component):
         if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health",
                                              "failed_notifications", "proxy_unconfigured", "applications_overdue",
                                              "applications_due_soon", "corrections_lapsed", "annual_reports",
-                                             "privacy_blocking")):
+                                             "privacy_blocking", "concerns_overdue")):
             return ""
         return super().render_html(parent_context)

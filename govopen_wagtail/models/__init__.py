@@ -52,6 +52,7 @@ from .platform import (
     OrganisationProfile,
     column_labels,
 )
+from .messages import PublicConcern
 from .notifications import Notification
 from .privacy import PrivacyFinding, PrivacyReviewRecord, PrivacyReviewTask, PrivacyScan
 from .registry import information_models
@@ -114,6 +115,7 @@ __all__ = [
     "Notification",
     "OfficeContact",
     "PrivacyFinding",
+    "PublicConcern",
     "PrivacyReviewRecord",
     "PrivacyReviewTask",
     "PrivacyScan",

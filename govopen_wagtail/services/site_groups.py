@@ -44,6 +44,9 @@ EDITOR_MODEL_PERMISSIONS = MODERATOR_MODEL_PERMISSIONS + (
     "govopen_wagtail.view_indexnumberrecord",
     "govopen_wagtail.view_privacyfinding",
     "govopen_wagtail.change_privacyfinding",
+    "govopen_wagtail.add_publicconcern",
+    "govopen_wagtail.change_publicconcern",
+    "govopen_wagtail.view_publicconcern",
 )
 HANDLER_MODEL_PERMISSIONS = (
     "wagtailadmin.access_admin",
