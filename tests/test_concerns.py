@@ -103,3 +103,17 @@ def test_the_dashboard_counts_overdue_concerns(client, school_world):
     PublicConcern.objects.filter(pk=school_world["school_concern"].pk).update(
         responded_at=timezone.now(), response_url="https://example.cn/")
     assert "项公众关切" not in client.get("/admin/").content.decode()
+
+
+def test_the_annual_report_editor_counts_the_years_concerns(admin_client, platform):
+    from govopen_wagtail.models import AnnualReportPage
+    from tests.factories import draft
+
+    year = timezone.localdate().year
+    report = draft(platform.reports, AnnualReportPage(title=f"{year}年报", year=year))
+    assert report.concern_summary() is None
+    concern(platform.site, hours_ago=1, major=True)
+    concern(platform.site, hours_ago=10, responded_at=timezone.now(), response_url="https://example.cn/")
+    assert report.concern_summary() == {"total": 2, "major": 1, "responded": 1, "on_time": 1}
+    html = admin_client.get(f"/admin/pages/{report.pk}/edit/").content.decode()
+    assert "记录公众关切 2 项" in html

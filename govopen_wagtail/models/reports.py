@@ -192,6 +192,21 @@ class AnnualReportPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         """Each reason once, in order: many cells often share one."""
         return list(dict.fromkeys(o.reason for o in self.overrides.all()))
 
+    def concern_summary(self) -> dict[str, int] | None:
+        """Responses to public concern in the report's year, for section 六."""
+        from django.db.models import Count, Q
+
+        from .messages import PublicConcern
+
+        site = self.get_site() if self.pk else None
+        if site is None or not self.year:
+            return None
+        concerns = PublicConcern.objects.filter(site=site).seen_in(self.year)
+        counts = concerns.aggregate(total=Count("pk"), major=Count("pk", filter=Q(major=True)),
+                                    responded=Count("pk", filter=Q(responded_at__isnull=False)))
+        counts["on_time"] = concerns.on_time().count()
+        return counts if counts["total"] else None
+
     def previous_report(self) -> "AnnualReportPage | None":
         site = self.get_site() if self.pk else None
         if site is None:
