@@ -1037,7 +1037,10 @@ class Command(BaseCommand):
         active = DisclosureColumnPage.objects.descendant_of(school_home).get(column=DisclosureColumnPage.Column.ACTIVE)
         collection = Collection.objects.filter(name=DEMO_COLLECTION).first()
         if collection is None:
-            collection = Collection.get_first_root_node().add_child(name=DEMO_COLLECTION)
+            # A flushed database (transactional tests) lost the root collection
+            # Wagtail's migrations made, as it lost the root page.
+            root = Collection.get_first_root_node() or Collection.add_root(name="Root")
+            collection = root.add_child(name=DEMO_COLLECTION)
         Document = get_document_model()
         students = [("张某某", demo_id("350502", "20120315", "402")), ("李某某", demo_id("350503", "20110908", "227")),
                     ("王某某", demo_id("350521", "20120611", "064"))]
