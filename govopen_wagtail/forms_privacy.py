@@ -12,10 +12,21 @@ CONFIRMATION = _(
 )
 
 
+REVIEW_SALT = "govopen_wagtail.privacy_review"
+REVIEW_MAX_AGE = 7 * 24 * 3600
+
+
+def sign_review(task_state_id: int) -> str:
+    from django.core import signing
+
+    return signing.dumps(task_state_id, salt=REVIEW_SALT)
+
+
 class PrivacyReviewForm(forms.Form):
-    # The task state under review: the modal's template fills it in, and the
-    # task checks it against the state it acts on.
-    review_of = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The task state under review, signed by the modal's template (a reviewer
+    # cannot point the form at another site's review); the task also checks
+    # it against the state it acts on.
+    review_of = forms.CharField(widget=forms.HiddenInput, max_length=200)
     confirmed = forms.BooleanField(label=CONFIRMATION, required=True, error_messages={
         "required": _("Confirm the confidentiality review to approve."),
     })
@@ -30,6 +41,14 @@ class PrivacyReviewForm(forms.Form):
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_review_of(self):
+        from django.core import signing
+
+        try:
+            return int(signing.loads(self.cleaned_data["review_of"], salt=REVIEW_SALT, max_age=REVIEW_MAX_AGE))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise ValidationError(gettext("This review form is out of date: close it and open it again.")) from None
 
     def clean_reviewer_name(self):
         name = " ".join(self.cleaned_data["reviewer_name"].split())

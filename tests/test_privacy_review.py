@@ -17,6 +17,9 @@ from openpyxl import Workbook
 from wagtail.documents import get_document_model
 from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
+from django.core import signing
+
+from govopen_wagtail.forms_privacy import sign_review
 from govopen_wagtail.models import PrivacyFinding, PrivacyReviewRecord, PrivacyReviewTask
 from govopen_wagtail.services import privacy_review
 from tests.factories import draft
@@ -60,7 +63,7 @@ def action_url(page, action="approve"):
 
 
 def approve(client, page, **data):
-    data = {"review_of": page.current_workflow_task_state.pk, **data}
+    data = {"review_of": sign_review(page.current_workflow_task_state.pk), **data}
     return client.post(action_url(page), data, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
 
 
@@ -70,7 +73,8 @@ def test_the_modal_shows_the_screening_of_the_page(client, platform, workflow):
     response = client.get(action_url(page), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     html = response.json()["html"]
     assert "11" + "*" * 16 in html and VALID_ID not in html
-    assert f'name="review_of" value="{page.current_workflow_task_state.pk}"' in html
+    token = html.split('name="review_of" value="')[1].split('"')[0]
+    assert signing.loads(token, salt="govopen_wagtail.privacy_review") == page.current_workflow_task_state.pk
     assert 'name="confirmed"' in html and 'name="reviewer_name"' in html
 
 
@@ -149,10 +153,15 @@ def test_a_tampered_task_state_is_refused(client, platform, workflow):
     clean = submit(platform, workflow, "<p>没有个人信息</p>")
     dirty = submit(platform, workflow, f"<p>身份证号{VALID_ID}</p>")
     client.force_login(workflow["reviewer"])
-    # The form validated against the clean page, the action is on the dirty one.
-    response = client.post(action_url(dirty), {"review_of": clean.current_workflow_task_state.pk,
+    # The form points at the clean page, the action is on the dirty one: refused by the task.
+    response = client.post(action_url(dirty), {"review_of": sign_review(clean.current_workflow_task_state.pk),
                                                "confirmed": "on", "reviewer_name": "李审查"})
     assert response.status_code in (302, 403)
+    # An unsigned or forged reference does not even pass the form (nothing is screened for it).
+    response = approve(client, dirty, confirmed="on", reviewer_name="李审查",
+                       review_of=str(clean.current_workflow_task_state.pk))
+    form_part = response.json()["html"].split("隐私排查结果")[1]
+    assert response.json()["step"] == "action" and "已过期" in form_part and "高可信度" not in form_part
     dirty.refresh_from_db()
     assert not dirty.live and dirty.current_workflow_task_state.status == "in_progress"
 
