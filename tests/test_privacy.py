@@ -78,7 +78,7 @@ def test_text_without_personal_data_is_unchanged():
 
 import pathlib  # noqa: E402
 
-SEEDS = pathlib.Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = pathlib.Path(__file__).resolve().parent / "data" / "seeds"
 CARD = "6222021001115678903"  # passes the Luhn check
 
 
@@ -142,8 +142,7 @@ def test_address_and_card_masking():
 
 def test_every_line_of_the_four_seeds_has_no_finding():
     files = sorted(SEEDS.glob("*.txt"))
-    if not files:
-        pytest.skip("the seeds are not beside this checkout")
+    assert len(files) == 4
     lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines()]
     assert len(lines) > 400
     assert [(line[:30], privacy.screen(line)) for line in lines if privacy.screen(line)] == []
