@@ -74,6 +74,8 @@ def check_settings(app_configs=None, **kwargs):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             errors.append(Error(f"GOVOPEN_{name} must be a whole number of at least 1.", id="govopen_wagtail.E012"))
 
+    errors += _check_message_clocks()
+
     sources = govopen_settings.HOLIDAY_SOURCES
     if not isinstance(sources, (list, tuple)) or not sources:
         errors.append(
@@ -136,6 +138,29 @@ def check_settings(app_configs=None, **kwargs):
                     id="govopen_wagtail.E008",
                 )
             )
+    return errors
+
+
+def _whole(value, least: int = 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
+def _check_message_clocks() -> list:
+    errors = []
+    kinds = govopen_settings.MESSAGE_KINDS
+    if not isinstance(kinds, dict) or not kinds or not all(
+        isinstance(k, str) and k and _whole(v) and v <= 60 for k, v in kinds.items()
+    ):
+        errors.append(Error(
+            f"GOVOPEN_MESSAGE_KINDS must map each kind of message to the working days to answer it "
+            f"(1 to 60), e.g. {{\"consult\": 3, \"error\": 2}}; not {kinds!r}.", id="govopen_wagtail.E013"))
+    hours = govopen_settings.CONCERN_HOURS
+    if not isinstance(hours, dict) or set(hours) != {"major", "ordinary"} or not all(
+        _whole(v) for v in hours.values()
+    ):
+        errors.append(Error(
+            f'GOVOPEN_CONCERN_HOURS must be {{"major": hours, "ordinary": hours}} in whole hours of at least 1; '
+            f"not {hours!r}.", id="govopen_wagtail.E013"))
     return errors
 
 

@@ -113,6 +113,10 @@ DEFAULTS: dict[str, Any] = {
     # The annual report's deadline (条例 art. 49): "department" (a bureau,
     # 31 January) or "government" (31 March).
     "ANNUAL_REPORT_BODY": "department",
+    # Public messages: kind → working days to answer (seed 000 item 29: 3;
+    # seed 004: 2 for reports of errors on the site). Kinds other than these
+    # four may be added; they are shown as written.
+    "MESSAGE_KINDS": {"consult": 3, "suggestion": 3, "complaint": 3, "error": 2},
     # Responses to public concern (回应关切): hours from first seen to the
     # response, for a major incident and otherwise (seed 002).
     "CONCERN_HOURS": {"major": 5, "ordinary": 48},

@@ -29,8 +29,6 @@ from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 from .calendar import WorkingDayCalendar, get_calendar
 
 __all__ = [
-    "DEFAULT_CONCERN_HOURS",
-    "DEFAULT_KIND_WORKING_DAYS",
     "KIND_LABELS",
     "MessageDue",
     "MonthFigures",
@@ -41,10 +39,8 @@ __all__ = [
     "unit_due",
 ]
 
-#: Kind → working days to answer. Sites change it with GOVOPEN_MESSAGE_KINDS.
-DEFAULT_KIND_WORKING_DAYS = {"consult": 3, "suggestion": 3, "complaint": 3, "error": 2}
-#: Hours to answer a concern of the public (GOVOPEN_CONCERN_HOURS).
-DEFAULT_CONCERN_HOURS = {"major": 5, "ordinary": 48}
+# The working days per kind and the hours of concerns are settings
+# (GOVOPEN_MESSAGE_KINDS, GOVOPEN_CONCERN_HOURS in conf.py), read at call time.
 
 KIND_LABELS = {
     "consult": pgettext_lazy("message kind", "Question"),
@@ -79,8 +75,12 @@ def _local_date(value: dt.date | dt.datetime, tz) -> dt.date:
 
 def message_due(received: dt.date | dt.datetime, kind: str, *, days_by_kind: dict[str, int] | None = None,
                 calendar: WorkingDayCalendar | None = None, tz=None) -> MessageDue:
-    """The answer's due date for a message of ``kind`` received at ``received``."""
-    days_by_kind = days_by_kind or DEFAULT_KIND_WORKING_DAYS
+    """The answer's due date for a message of ``kind`` received at ``received``
+    (``days_by_kind`` defaults to the GOVOPEN_MESSAGE_KINDS setting)."""
+    if days_by_kind is None:
+        from .conf import govopen_settings
+
+        days_by_kind = govopen_settings.MESSAGE_KINDS
     if kind not in days_by_kind:
         raise ValueError(f"unknown message kind {kind!r}")
     n = days_by_kind[kind]
@@ -109,7 +109,10 @@ def unit_due(forwarded: dt.date | dt.datetime, message_due_date: dt.date, workin
 
 def concern_due(first_seen: dt.datetime, major: bool, hours: dict[str, int] | None = None) -> dt.datetime:
     """When a concern of the public must have its response: in hours, around the clock."""
-    hours = hours or DEFAULT_CONCERN_HOURS
+    if hours is None:
+        from .conf import govopen_settings
+
+        hours = govopen_settings.CONCERN_HOURS
     return first_seen + dt.timedelta(hours=hours["major" if major else "ordinary"])
 
 

@@ -31,6 +31,11 @@ def test_default_settings_pass():
         ("GOVOPEN_INDEX_RECENT_ITEMS", "10", "govopen_wagtail.E007"),
         ("GOVOPEN_EXTRA_INDEX_SUBPAGE_TYPES", ["nope.Nothing"], "govopen_wagtail.E008"),
         ("GOVOPEN_CONSULTATION_MIN_DAYS", "30", "govopen_wagtail.E007"),
+        ("GOVOPEN_MESSAGE_KINDS", {"consult": 0}, "govopen_wagtail.E013"),
+        ("GOVOPEN_MESSAGE_KINDS", {"consult": "3"}, "govopen_wagtail.E013"),
+        ("GOVOPEN_MESSAGE_KINDS", {}, "govopen_wagtail.E013"),
+        ("GOVOPEN_CONCERN_HOURS", {"major": 5}, "govopen_wagtail.E013"),
+        ("GOVOPEN_CONCERN_HOURS", {"major": 5, "ordinary": 0}, "govopen_wagtail.E013"),
     ],
 )
 def test_bad_settings_are_reported(setting, value, expected):

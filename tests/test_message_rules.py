@@ -77,3 +77,14 @@ def test_monthly_figures():
     assert september.on_time_share == 0.5 and september.average_working_days == 3
     assert (october.received, october.on_time, october.average_working_days) == (1, 1, 0)
     assert rules.monthly_figures([]) == []
+
+
+def test_the_settings_are_the_defaults(settings):
+    settings.GOVOPEN_MESSAGE_KINDS = {"consult": 5, "error": 1}
+    assert rules.message_due(dt.date(2026, 12, 7), "consult").date == dt.date(2026, 12, 14)
+    assert rules.message_due(dt.date(2026, 12, 7), "error").date == dt.date(2026, 12, 8)
+    with pytest.raises(ValueError):
+        rules.message_due(dt.date(2026, 12, 7), "complaint")
+    settings.GOVOPEN_CONCERN_HOURS = {"major": 1, "ordinary": 12}
+    seen = dt.datetime(2026, 12, 1, 22, 30, tzinfo=SHANGHAI)
+    assert rules.concern_due(seen, major=False) == seen + dt.timedelta(hours=12)
