@@ -161,6 +161,14 @@ def _check_message_clocks() -> list:
         errors.append(Error(
             f'GOVOPEN_CONCERN_HOURS must be {{"major": hours, "ordinary": hours}} in whole hours of at least 1; '
             f"not {hours!r}.", id="govopen_wagtail.E013"))
+    for name, low, high in (("MESSAGE_UNIT_WORKING_DAYS", 1, 60), ("MESSAGE_MAX_CHARS", 100, 100000),
+                            ("MESSAGE_MAX_LINKS", 1, 1000)):
+        value = getattr(govopen_settings, name)
+        if not _whole(value) or not low <= value <= high:
+            errors.append(Error(f"GOVOPEN_{name} must be a whole number from {low} to {high}; not {value!r}.",
+                                id="govopen_wagtail.E013"))
+    if not isinstance(govopen_settings.MESSAGE_REPLY_APPROVAL, bool):
+        errors.append(Error("GOVOPEN_MESSAGE_REPLY_APPROVAL must be True or False.", id="govopen_wagtail.E013"))
     return errors
 
 

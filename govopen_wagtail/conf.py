@@ -69,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
     # Limits a site leaves out keep these defaults.
     "RATE_LIMITS": {
         "verify": "30/h", "comment": "20/h", "upload": "60/h", "application": "10/h", "lookup": "20/h",
+        "message": "10/h",
     },
     # Largest request body a public (non-admin) page accepts, in megabytes:
     # larger ones are answered 413 before any of the body is read
@@ -120,6 +121,16 @@ DEFAULTS: dict[str, Any] = {
     # Responses to public concern (回应关切): hours from first seen to the
     # response, for a major incident and otherwise (seed 002).
     "CONCERN_HOURS": {"major": 5, "ordinary": 48},
+    # A unit a message is forwarded to (转办) answers within this many working
+    # days of the forwarding, and never later than the message's own due date.
+    "MESSAGE_UNIT_WORKING_DAYS": 2,
+    # A second pair of eyes: a drafted reply is sent only once another staff
+    # member approves it (False: the reply is sent as it is saved).
+    "MESSAGE_REPLY_APPROVAL": False,
+    # Longest message accepted from the public, in characters.
+    "MESSAGE_MAX_CHARS": 2000,
+    # A message with this many links or more is held for review as spam.
+    "MESSAGE_MAX_LINKS": 3,
     # Screen a page for personal data when an editor publishes it: a finding
     # of high confidence saves a draft instead and tells the editor, who
     # publishes it as it is by clicking Publish again (False: no check).

@@ -9,6 +9,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from . import http_cache
 from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
+from .admin.messages import message_statistics_view
 from .admin.applications import (
     RequestableImportView,
     publish_requestable_view,
@@ -52,6 +53,7 @@ def register_admin_urls():
         path("govopen/annual-report/<int:pk>/sources/", ReportSourcesView.as_view(),
              name="govopen_annual_report_sources"),
         path("govopen/applications/list/import/", RequestableImportView.as_view(), name="govopen_requestable_import"),
+        path("govopen/messages/statistics.xlsx", message_statistics_view, name="govopen_message_statistics"),
         path("govopen/privacy/", PrivacyReportView.as_view(), name="govopen_privacy"),
         path("govopen/privacy/run/", run_audit_view, name="govopen_privacy_run"),
         path("govopen/privacy/reviews/<int:pk>.docx", review_record_view, name="govopen_privacy_review_record"),

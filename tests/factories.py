@@ -217,3 +217,30 @@ def application_input(**fields):
     )
     values.update(fields)
     return ApplicationInput(**values)
+
+
+def make_message_page(parent: Page, title: str = "网民留言", **fields):
+    from govopen_wagtail.models import MessagePage
+
+    fields.setdefault("receipt_prefix", "泉教留言")
+    fields.setdefault("handler_email", "office@example.invalid")
+    return publish(parent, MessagePage(title=title, **fields))
+
+
+def message_input(**fields):
+    from govopen_wagtail.services.messages import MessageInput
+
+    values = dict(kind="consult", subject="课后服务时间", body="请问课后服务几点结束？",
+                  contact_email="writer@example.invalid", consent_publish=True)
+    values.update(fields)
+    return MessageInput(**values)
+
+
+def send_message(page, token: str | None = None, **fields):
+    """A message as if sent from the public form: (message, query code)."""
+    import secrets
+
+    from govopen_wagtail.services.messages import submit_message
+
+    message, code, _created = submit_message(page, message_input(**fields), token=token or secrets.token_hex(8))
+    return message, code

@@ -36,6 +36,10 @@ def test_default_settings_pass():
         ("GOVOPEN_MESSAGE_KINDS", {}, "govopen_wagtail.E013"),
         ("GOVOPEN_CONCERN_HOURS", {"major": 5}, "govopen_wagtail.E013"),
         ("GOVOPEN_CONCERN_HOURS", {"major": 5, "ordinary": 0}, "govopen_wagtail.E013"),
+        ("GOVOPEN_MESSAGE_UNIT_WORKING_DAYS", 0, "govopen_wagtail.E013"),
+        ("GOVOPEN_MESSAGE_MAX_CHARS", "2000", "govopen_wagtail.E013"),
+        ("GOVOPEN_MESSAGE_MAX_LINKS", True, "govopen_wagtail.E013"),
+        ("GOVOPEN_MESSAGE_REPLY_APPROVAL", "yes", "govopen_wagtail.E013"),
     ],
 )
 def test_bad_settings_are_reported(setting, value, expected):

@@ -139,3 +139,35 @@ def test_demo_privacy_screening_finds_the_planted_data_and_holds_the_review(clie
     state = waiting.current_workflow_task_state
     assert isinstance(state.task.specific, PrivacyReviewTask)
     assert [i.kind for i in privacy_review.review_task_state(state.pk).blocking] == ["id_number"]
+
+
+def test_demo_messages_cover_every_state_and_count_on_time(client):
+    from govopen_wagtail.models import MessagePage, PublicConcern, PublicMessage
+    from govopen_wagtail.services import messages as service
+
+    call_command("load_demo", verbosity=0)
+    page = MessagePage.objects.get()
+    messages = PublicMessage.objects.filter(page=page)
+    today = service.local_now().date()
+    assert messages.published().count() == 2
+    assert messages.overdue(today).filter(state="forwarded").exists()
+    assert messages.filter(state="forwarded").count() == 2
+    error = messages.get(kind="error")
+    assert error.about_page is not None and error.due_on > error.received_on
+    assert messages.filter(state="held").count() == 1
+    late = messages.get(subject="建议增加学校体育场地开放时间")
+    assert late.on_time is False and not late.published
+    assert PublicConcern.objects.on_time().count() == 1 and PublicConcern.objects.open().count() == 1
+    # The public side: the published answers, masked, and the figures.
+    listing = client.get(page.url + "answered/").content.decode()
+    assert "学校课后服务收费问题" in listing and "校车接送时间过早" not in listing
+    complaint = messages.get(subject="学校课后服务收费问题")
+    detail = client.get(page.url + f"answered/{complaint.pk}/").content.decode()
+    assert "13905951234" not in detail
+    assert client.get(page.url + "statistics/").status_code == 200
+    # A document page of the bureau carries the link to report an error.
+    document = error.about_page.specific
+    assert f"/xxgk/liuyan/?about={document.pk}" in client.get(document.url).content.decode()
+    before = messages.count()
+    call_command("load_demo", reset=True, verbosity=0)
+    assert PublicMessage.objects.count() == before == 7

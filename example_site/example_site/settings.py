@@ -128,6 +128,9 @@ WAGTAIL_SITE_NAME = "govopen-wagtail 示例站点"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The demo prints e-mails (replies to messages, reminders) in the console;
+# a real site sets its mail server here.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # govopen-wagtail: render its pages inside this site's own layout.
 GOVOPEN_BASE_TEMPLATE = "demo/base.html"

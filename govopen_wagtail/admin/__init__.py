@@ -8,7 +8,7 @@ from .catalog import CatalogCategoryAdmin
 from .consultations import CommentGroupAdmin, ConsultationCommentAdmin
 from .documents import IssuerAdmin, SubjectCategoryAdmin, ValidityEventAdmin
 from .holidays import HolidayOverrideAdmin, HolidayYearAdmin, IndexNumberRecordAdmin
-from .messages import PublicConcernAdmin
+from .messages import OfficeUnitAdmin, PublicConcernAdmin, PublicMessageAdmin
 from .notifications import NotificationAdmin
 
 
@@ -18,7 +18,9 @@ class GovopenAdminGroup(ModelAdminGroup):
     menu_order = 250
     items = (
         ApplicationAdmin,
+        PublicMessageAdmin,
         PublicConcernAdmin,
+        OfficeUnitAdmin,
         RequestableDocumentAdmin,
         LetterTemplateAdmin,
         CatalogCategoryAdmin,

@@ -27,7 +27,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail_modeladmin.views import InspectView, WMABaseView
 
-from .. import application_rules as rules, permissions, privacy
+from .. import application_rules as rules, permissions, privacy, receipts
 from ..calendar import get_calendar
 from ..forms_applications import ApplicationFields
 from ..letters import fill
@@ -49,7 +49,7 @@ from ..services import applications as service
 from ..services.exports import safe_cell
 from .imports import SpreadsheetImportView
 from .scoping import (
-    GovopenIndexView,
+    ScopedIndexView,
     SiteScopedModelAdmin,
     SiteScopedPermissionHelper,
     scoped_page_filter,
@@ -92,7 +92,7 @@ class DueFilter(SimpleListFilter):
         return queryset
 
 
-class ApplicationIndexView(GovopenIndexView):
+class ApplicationIndexView(ScopedIndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         calendar = get_calendar()
@@ -183,7 +183,7 @@ class OfflineEntryView(WagtailAdminTemplateMixin, WMABaseView):
             return self.render_to_response(self.get_context_data(form=form))
         message = gettext("Registered as %(number)s. Query code for the applicant: %(code)s (shown only now; put "
                           "it in the acknowledgement).") % {"number": application.receipt_number,
-                                                            "code": service.format_code(code)}
+                                                            "code": receipts.format_code(code)}
         if application.entered_late():
             message += " " + gettext("Entered more than 1 working day after receipt: the case is flagged.")
         messages.success(request, message)
@@ -451,7 +451,7 @@ class ApplicationCaseView(WagtailAdminTemplateMixin, InspectView):
 
     def post(self, request, *args, **kwargs):
         application = self.instance
-        if not self.permission_helper.user_has_specific_permission(request.user, "change"):
+        if not self.permission_helper.user_has_specific_permission(request.user, "change_informationapplication"):
             raise PermissionDenied
         action = request.POST.get("action", "")
         if action == "letter":
@@ -590,7 +590,7 @@ class LetterTemplateAdmin(SiteScopedModelAdmin):
                               base_form_class=LetterTemplateForm)
 
 
-class RequestableIndexView(GovopenIndexView):
+class RequestableIndexView(ScopedIndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.request.user.has_perm("govopen_wagtail.add_requestabledocument"):

@@ -19,7 +19,7 @@ from ..services.exports import safe_cell
 from .. import permissions
 from ..params import parse_id
 from .scoping import (
-    GovopenIndexView,
+    ScopedIndexView,
     ScopedCreateView,
     ScopedEditView,
     SiteScopedModelAdmin,
@@ -41,7 +41,7 @@ class CommentPermissionHelper(SiteScopedPermissionHelper):
         return False
 
 
-class CommentIndexView(GovopenIndexView):
+class CommentIndexView(ScopedIndexView):
     def to_row_dict(self, item):
         # Exports go to the drafting team's Excel: never let a cell run.
         return {key: safe_cell(value) for key, value in super().to_row_dict(item).items()}

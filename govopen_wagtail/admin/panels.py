@@ -39,6 +39,23 @@ class DisclosureAttentionPanel(Component):
             **self.application_context(),
             **self.report_context(),
             **self.privacy_context(),
+            **self.message_context(),
+        }
+
+    def message_context(self) -> dict:
+        from ..models import PublicMessage
+        from ..services.messages import by_unit, local_now
+
+        user = self.request.user
+        if not user.has_perm("govopen_wagtail.view_publicmessage"):
+            return {"messages_overdue": 0, "messages_due_today": 0, "messages_held": 0, "messages_by_unit": []}
+        today = local_now().date()
+        mine = permissions.filter_for_user(PublicMessage.objects.all(), user)
+        return {
+            "messages_overdue": mine.overdue(today).count(),
+            "messages_due_today": mine.due_on_day(today).count(),
+            "messages_held": mine.filter(state=PublicMessage.State.HELD).count(),
+            "messages_by_unit": [r for r in by_unit(mine.open(), today) if r["open"]],
         }
 
     def privacy_context(self) -> dict:
@@ -115,6 +132,7 @@ class DisclosureAttentionPanel(Component):
         if not any(context[k] for k in ("holiday_gaps", "guides", "pending_comments", "feedback_overdue", "health",
                                              "failed_notifications", "proxy_unconfigured", "applications_overdue",
                                              "applications_due_soon", "corrections_lapsed", "annual_reports",
-                                             "privacy_blocking", "concerns_overdue")):
+                                             "privacy_blocking", "concerns_overdue", "messages_overdue",
+                                             "messages_due_today", "messages_held")):
             return ""
         return super().render_html(parent_context)

@@ -18,17 +18,28 @@ from .. import permissions
 from ..params import parse_int
 
 
+#: Set on the rows of a listing whose queryset was already narrowed to the
+#: user's scope, so the buttons of each row cost no query of their own.
+LISTED_FOR = "_govopen_listed_for"
+
+
+def _in_scope(user, obj) -> bool:
+    if user.pk is not None and getattr(obj, LISTED_FOR, None) == user.pk:
+        return True
+    return permissions.user_can_act_on(user, obj)
+
+
 class SiteScopedPermissionHelper(PermissionHelper):
     """Object checks add the site scope to the model permission."""
 
     def user_can_inspect_obj(self, user, obj):
-        return super().user_can_inspect_obj(user, obj) and permissions.user_can_act_on(user, obj)
+        return super().user_can_inspect_obj(user, obj) and _in_scope(user, obj)
 
     def user_can_edit_obj(self, user, obj):
-        return super().user_can_edit_obj(user, obj) and permissions.user_can_act_on(user, obj)
+        return super().user_can_edit_obj(user, obj) and _in_scope(user, obj)
 
     def user_can_delete_obj(self, user, obj):
-        return super().user_can_delete_obj(user, obj) and permissions.user_can_act_on(user, obj)
+        return super().user_can_delete_obj(user, obj) and _in_scope(user, obj)
 
 
 class ScopedHistoryView(HistoryView):
@@ -46,6 +57,17 @@ class GovopenIndexView(IndexView):
         for spec in specs:
             spec.template = "govopen_wagtail/admin/list_filter.html"
         return (specs, *rest)
+
+
+class ScopedIndexView(GovopenIndexView):
+    """The list of a site-bound model: its queryset is the user's scope
+    (SiteScopedModelAdmin.get_queryset), so its rows are marked as checked."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for obj in context.get("object_list", ()):
+            setattr(obj, LISTED_FOR, self.request.user.pk)
+        return context
 
 
 class CheckedModelAdmin(ModelAdmin):
@@ -95,6 +117,7 @@ class SiteScopedModelAdmin(CheckedModelAdmin):
     """Base for the plugin's modeladmins of site-bound records."""
 
     permission_helper_class = SiteScopedPermissionHelper
+    index_view_class = ScopedIndexView
     create_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
 

@@ -52,7 +52,7 @@ from .platform import (
     OrganisationProfile,
     column_labels,
 )
-from .messages import PublicConcern
+from .messages import MessagePage, MessageRouting, OfficeUnit, PublicConcern, PublicMessage
 from .notifications import Notification
 from .privacy import PrivacyFinding, PrivacyReviewRecord, PrivacyReviewTask, PrivacyScan
 from .registry import information_models
@@ -116,6 +116,10 @@ __all__ = [
     "OfficeContact",
     "PrivacyFinding",
     "PublicConcern",
+    "MessagePage",
+    "MessageRouting",
+    "OfficeUnit",
+    "PublicMessage",
     "PrivacyReviewRecord",
     "PrivacyReviewTask",
     "PrivacyScan",

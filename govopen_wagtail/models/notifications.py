@@ -46,6 +46,14 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    message = models.ForeignKey(
+        "govopen_wagtail.PublicMessage",
+        verbose_name=_("public message"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     kind = models.CharField(_("kind"), max_length=20)
     recipient = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=255)

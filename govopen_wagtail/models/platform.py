@@ -237,6 +237,7 @@ class DisclosureIndexPage(DisclosurePage):
         "govopen_wagtail.CatalogPage",
         "govopen_wagtail.DisclosureSearchPage",
         "govopen_wagtail.ApplicationPage",
+        "govopen_wagtail.MessagePage",
     ]
 
     class Meta:

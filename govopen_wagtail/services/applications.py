@@ -9,17 +9,13 @@ case's history is django-simple-history's).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass, fields as dataclass_fields
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .. import application_rules as rules
+from .. import application_rules as rules, receipts
 from ..calendar import get_calendar
 from ..conf import govopen_settings
 from ..files import FileRejected, check_file, sha256_of
@@ -36,8 +32,6 @@ from ..models.applications import (
 
 App = InformationApplication
 State = App.State
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
 IDENTITY_KINDS = frozenset({"pdf", "png", "jpg"})
 PROVIDED_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "ofd", "png", "jpg", "zip"})
 
@@ -81,23 +75,8 @@ class UploadedFile:
     data: bytes
 
 
-def format_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:]}"
-
-
-def normalise_code(value: str) -> str:
-    return re.sub(r"[\s\-－—]", "", value or "").upper()
-
-
 def _code_for_token(token: str) -> str:
-    """The query code of an online application, derived from its form token, so
-    the same form sent twice shows the same code without storing it."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"govopen-app-code:{token}".encode(), hashlib.sha256).digest()
-    return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:CODE_LENGTH])
-
-
-def _random_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return receipts.code_for_token("govopen-app-code", token)
 
 
 def check_upload(upload: UploadedFile, allowed=IDENTITY_KINDS, max_mb: int | None = None):
@@ -146,7 +125,7 @@ def submit_application(
         earlier = App.objects.filter(page=page, submission_token=token).first()
         if earlier is not None:
             return earlier, _code_for_token(token), False
-    code = _code_for_token(token) if token else _random_code()
+    code = _code_for_token(token) if token else receipts.random_code()
     site = page.get_site()
     try:
         with transaction.atomic():
@@ -190,13 +169,7 @@ def submit_application(
 
 def find_for_applicant(page: ApplicationPage, receipt_number: str, code: str) -> InformationApplication | None:
     """The application if both the receipt number and the query code match."""
-    number = re.sub(r"\s", "", receipt_number or "")[:60]
-    candidate = App.objects.filter(page=page, receipt_number=number).first()
-    if candidate is None or not candidate.code_matches(normalise_code(code)):
-        # Same work either way, so timing does not tell which part was wrong.
-        App.hash_code(normalise_code(code))
-        return None
-    return candidate
+    return receipts.find_by_receipt(App.objects.filter(page=page), receipt_number, code)
 
 
 # Casework ---------------------------------------------------------------------

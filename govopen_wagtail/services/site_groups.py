@@ -34,6 +34,15 @@ MODERATOR_MODEL_PERMISSIONS = (
     "govopen_wagtail.view_commentgroup",
     "govopen_wagtail.view_notification",
 )
+#: Public messages are answered by editors (in a school, the teacher who runs
+#: the site) and by the office's handlers of applications (in a bureau).
+MESSAGE_MODEL_PERMISSIONS = (
+    "govopen_wagtail.view_publicmessage",
+    "govopen_wagtail.change_publicmessage",
+    "govopen_wagtail.add_officeunit",
+    "govopen_wagtail.change_officeunit",
+    "govopen_wagtail.view_officeunit",
+)
 #: Editors moderate too (in a school one teacher often does everything).
 EDITOR_MODEL_PERMISSIONS = MODERATOR_MODEL_PERMISSIONS + (
     "govopen_wagtail.add_catalogcategory",
@@ -47,8 +56,8 @@ EDITOR_MODEL_PERMISSIONS = MODERATOR_MODEL_PERMISSIONS + (
     "govopen_wagtail.add_publicconcern",
     "govopen_wagtail.change_publicconcern",
     "govopen_wagtail.view_publicconcern",
-)
-HANDLER_MODEL_PERMISSIONS = (
+) + MESSAGE_MODEL_PERMISSIONS
+HANDLER_MODEL_PERMISSIONS = MESSAGE_MODEL_PERMISSIONS + (
     "wagtailadmin.access_admin",
     "govopen_wagtail.add_informationapplication",
     "govopen_wagtail.change_informationapplication",

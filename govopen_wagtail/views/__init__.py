@@ -36,3 +36,20 @@ def before_validation(page, request, form, scope: str, too_many: str, **context)
     response = render_page(page, request, 429, form=form, **context)
     response["Retry-After"] = str(limit.retry_after)
     return response
+
+
+def lookup_refused(request, form) -> int | None:
+    """The rate limit of receipt look-ups: when it is reached, the form gets
+    the error and the seconds to wait are returned (for Retry-After)."""
+    from django.utils.translation import gettext
+
+    from .. import ratelimit
+
+    limit = ratelimit.check_request(request, "lookup")
+    if limit.allowed:
+        return None
+    form.is_valid()
+    form.errors.clear()
+    form.add_error(None, gettext("Too many look-ups from your connection. Please wait %(minutes)d minutes.")
+                   % {"minutes": max(1, limit.retry_after // 60)})
+    return limit.retry_after

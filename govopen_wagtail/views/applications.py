@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.utils.translation import gettext
 
-from .. import ratelimit
+from .. import receipts
 from ..forms import read_token
 from ..forms_applications import ApplicationForm, LookupForm
 from ..models.applications import ApplicationLetter, InformationApplication, LetterKind
 from ..services import applications as service
 from ..services.background import run_in_background
-from . import before_validation, render_page
+from . import before_validation, lookup_refused, render_page
 
 SESSION_KEY = "govopen_applications"
 
@@ -28,7 +28,7 @@ def _render(page, request, status: int, template: str | None = None, **context):
 def _receipt(page, request, application, code: str):
     return _render(
         page, request, 200, "govopen_wagtail/application_receipt.html",
-        application=application, code=service.format_code(code), clock=application.clock(),
+        application=application, code=receipts.format_code(code), clock=application.clock(),
         status_url=page.get_url(request) + page.reverse_subpage("status"),
     )
 
@@ -89,15 +89,11 @@ def status_view(page, request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     form = LookupForm(request.POST)
-    limit = ratelimit.check_request(request, "lookup")
-    if not limit.allowed:
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, gettext("Too many look-ups from your connection. Please wait %(minutes)d minutes.")
-                       % {"minutes": max(1, limit.retry_after // 60)})
-        response = _render(page, request, 429, "govopen_wagtail/application_status.html",
-                           lookup_form=form, application=None)
-        response["Retry-After"] = str(limit.retry_after)
+    retry_after = lookup_refused(request, form)
+    if retry_after is not None:
+        response = _render(page, request, 429, "govopen_wagtail/application_status.html", lookup_form=form,
+                           application=None)
+        response["Retry-After"] = str(retry_after)
         return response
     application = None
     if form.is_valid():

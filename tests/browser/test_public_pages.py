@@ -14,7 +14,8 @@ def test_platform_on_a_phone(demo, phone, shot):
     phone.goto(demo.url + "/xxgk/")
     assert phone.locator("h1").inner_text() == "政府信息公开"
     labels = phone.locator(".govopen-column-label").all_inner_texts()
-    assert labels == ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开", "意见征集", "信息检索"]
+    assert labels == ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开", "意见征集", "信息检索",
+                      "网民留言"]
     assert phone.locator(".govopen-recent li").count() >= 5
     assert fits_the_screen(phone)
     # Tap targets are at least 44px high.

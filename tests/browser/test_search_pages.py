@@ -36,7 +36,8 @@ def test_facets_narrow_and_the_page_works_on_a_phone(demo, phone, shot):
         "el => getComputedStyle(el, '::before').content")
     assert "▸" in marker
     phone.locator(".govopen-facets summary").first.click()
-    phone.locator(".govopen-facets details").first.get_by_role("link", name="规范性文件").click()
+    with phone.expect_navigation():
+        phone.locator(".govopen-facets details").first.get_by_role("link", name="规范性文件").click()
     after = phone.locator(".govopen-search-results > li").count()
     assert 0 < after < before
     assert all("规范性文件" in t for t in phone.locator(".govopen-search-results .govopen-document-meta").all_inner_texts())

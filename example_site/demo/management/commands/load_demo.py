@@ -395,11 +395,13 @@ class Command(BaseCommand):
             if not reset:
                 self.stdout.write("Demo content is already loaded (use --reset to rebuild).")
                 return
-            from govopen_wagtail.models import InformationApplication
+            from govopen_wagtail.models import InformationApplication, PublicMessage
 
-            # Applications keep their page from deletion (nothing lost): a reset removes them first.
+            # Applications and messages keep their page from deletion (nothing
+            # lost): a reset removes them first.
             for home in existing:
                 InformationApplication.objects.filter(page__path__startswith=home.path).delete()
+                PublicMessage.objects.filter(page__path__startswith=home.path).delete()
             Site.objects.filter(root_page__in=existing).delete()
             for page in existing:
                 page.delete()
@@ -526,6 +528,7 @@ class Command(BaseCommand):
                                             intro="检索规范性文件、政策解读、公开信息、征求意见和公开指南。"),
                 at(2019, 5, 15))
         self.build_applications(index)
+        self.build_messages(index, library)
         # Documents and consultations are catalog items where they are published.
         CatalogCategory.objects.filter(pk=entries["01-01"].pk).update(source_page=library)
         CatalogCategory.objects.filter(pk=entries["01-02"].pk).update(source_page=consultations["enrolment"].get_parent())
@@ -925,6 +928,102 @@ class Command(BaseCommand):
                                                         published_on=start, entries=0)
         release.entries = release.documents().count()
         release.save(update_fields=["entries"])
+        return page
+
+    def build_messages(self, index: Page, library: Page) -> Page:
+        """The bureau's message page with messages in every state, dated back
+        from today: answered and published, forwarded, overdue, a report of
+        an error sent from a document's page, one held as spam; its units;
+        and two concerns of the public."""
+        from govopen_wagtail import message_rules
+        from govopen_wagtail.calendar import DISCLOSURE_TIME_ZONE, get_calendar
+        from govopen_wagtail.models import MessagePage, NormativeDocumentPage, OfficeUnit, PublicConcern, PublicMessage
+        from govopen_wagtail.services import messages as service
+
+        page = publish(
+            index,
+            MessagePage(
+                title="网民留言", slug="liuyan", receipt_prefix="泉教留言", handler_email="office@example.invalid",
+                intro=p("欢迎就教育工作提出咨询、建议和投诉，或指出本网站的错误（我为政府网站找错）。",
+                        "咨询、建议、投诉在3个工作日内答复，网站找错在2个工作日内答复。"
+                        "申请获取政府信息请通过“依申请公开”栏目；信访事项请通过信访渠道反映。"),
+            ),
+            at(2020, 1, 6),
+        )
+        site = page.get_site()
+        units = {name: OfficeUnit.objects.create(site=site, name=name, email=email) for name, email in (
+            ("办公室", "office@example.invalid"), ("基础教育科", "jichu@example.invalid"),
+            ("发展规划与安全科", "anquan@example.invalid"), ("计划财务科", "caiwu@example.invalid"))}
+        calendar = get_calendar()
+        now = timezone.now().astimezone(DISCLOSURE_TIME_ZONE)
+        today = now.date()
+
+        def ago(n: int) -> dt.date:
+            day = today
+            while n > 0:
+                day -= dt.timedelta(days=1)
+                if calendar.is_working_day(day):
+                    n -= 1
+            return day
+
+        def when(day: dt.date, hour: int = 10) -> dt.datetime:
+            return dt.datetime(day.year, day.month, day.day, hour, tzinfo=DISCLOSURE_TIME_ZONE)
+
+        def receive(n: int, kind: str, subject: str, body: str, **fields) -> PublicMessage:
+            import secrets
+
+            data = service.MessageInput(kind=kind, subject=subject, body=body, **{
+                "contact_email": "writer@example.invalid", "consent_publish": True, **fields})
+            message = service.submit_message(page, data, token=secrets.token_hex(8))[0]
+            received = ago(n)
+            due = message_rules.message_due(received, kind)
+            PublicMessage.objects.filter(pk=message.pk).update(
+                received_at=when(received, 9), received_on=received, due_on=due.date,
+                due_provisional=due.provisional)
+            message.refresh_from_db()
+            return message
+
+        answered = receive(6, "consult", "小学一年级新生入学需要准备哪些材料？",
+                           "孩子今年满六周岁，户籍在丰泽区，请问报名需要哪些材料？网上报名什么时候开始？",
+                           name="李女士")
+        service.draft_reply(answered, None, text="您好！小学一年级新生报名需准备户口簿、不动产权证书或购房合同等居住证明材料，"
+                            "具体以丰泽区教育局发布的招生公告为准。网上报名时间另行公告。感谢您的关注。",
+                            signed_by="基础教育科", now=when(ago(4), 15))
+        service.set_published(answered, None, True)
+        complaint = receive(9, "complaint", "学校课后服务收费问题",
+                            "某小学课后服务每月收费，请问是否符合规定？我的电话13905951234。", name="王先生")
+        service.forward(complaint, units["计划财务科"], None, today=ago(9))
+        service.draft_reply(complaint, None, text="经核实，该校课后服务收费标准经价格主管部门核定，按学期收取，"
+                            "家长自愿参加。您反映的情况已转请学校做好政策宣传。",
+                            now=when(ago(7), 16))
+        service.set_published(complaint, None, True)
+        late = receive(12, "suggestion", "建议增加学校体育场地开放时间",
+                       "建议周末开放学校操场供周边居民锻炼。", consent_publish=False)
+        service.forward(late, units["发展规划与安全科"], None, today=ago(12))
+        service.draft_reply(late, None, text="感谢您的建议，我局将会同有关部门研究学校体育场地有序开放工作。",
+                            now=when(ago(6), 11))
+        overdue = receive(5, "complaint", "校车接送时间过早",
+                          "孩子每天早上6点就要等校车，希望调整接送路线和时间。", contact_phone="13905959876",
+                          contact_email="")
+        service.forward(overdue, units["发展规划与安全科"], None, today=ago(5))
+        forwarded = receive(1, "consult", "民办学校退费政策咨询", "中途转学的，已交学费如何退还？")
+        service.forward(forwarded, units["计划财务科"], None, today=ago(0))
+        document = NormativeDocumentPage.objects.live().descendant_of(library).order_by("path").first()
+        if document is not None:
+            receive(0, "error", f"页面“{document.title}”有误"[:100],
+                    "页面上附件“Word版”下载后打开是空白的，请核实。", about_page_id=document.pk,
+                    about_title=document.title, contact_email="", wants_reply=False, consent_publish=False)
+        receive(0, "suggestion", "优惠", "http://spam.example http://spam.example/2 www.spam.example 低价代办",
+                contact_email="", wants_reply=False, consent_publish=False)
+
+        major = PublicConcern(site=site, title="网传某校食堂食品安全问题", source="网络媒体",
+                              first_seen_at=when(ago(3), 8), major=True,
+                              response_url="https://example.invalid/news/2026/canteen",
+                              response_summary="市教育局会同市场监管部门连夜核查，发布情况通报。")
+        major.responded_at = major.first_seen_at + dt.timedelta(hours=4)
+        major.save()
+        PublicConcern.objects.create(site=site, title="秋季学期中小学作息时间调整", source="12345热线",
+                                     first_seen_at=now - dt.timedelta(hours=20), major=False)
         return page
 
     def bureau_guide(self) -> DisclosureGuidePage:

@@ -1,0 +1,72 @@
+"""Template tags of public messages: masked text, figures, and the
+“report an error on this page” link every plugin page carries."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.db.models import F, Subquery
+from django.template.loader import render_to_string
+from django.utils.formats import number_format
+
+from ..services.messages import public_text as _public_text
+
+register = template.Library()
+_NOT_FOUND = object()
+
+
+@register.filter
+def public_text(value) -> str:
+    """Personal data masked, for anything the public reads."""
+    return _public_text(str(value or ""))
+
+
+@register.filter
+def percent(value) -> str:
+    return "—" if value is None else number_format(value * 100, 1) + "%"
+
+
+@register.filter
+def days(value) -> str:
+    return "—" if value is None else number_format(value, 1)
+
+
+def message_page_for(request):
+    """The live message page of the request's site that takes messages, or
+    None: one query per request, whatever the page shows."""
+    from wagtail.models import Page, Site
+
+    from ..models.messages import MessagePage
+
+    cached = getattr(request, "_govopen_message_page", _NOT_FOUND)
+    if cached is not _NOT_FOUND:
+        return cached
+    site = Site.find_for_request(request)
+    found = None
+    if site is not None:
+        root_path = Page.objects.filter(pk=site.root_page_id).values("path")[:1]
+        found = (MessagePage.objects.live().filter(accept_messages=True)
+                 .annotate(root_path=Subquery(root_path)).filter(path__startswith=F("root_path"))
+                 .order_by("path").only("pk", "url_path", "path", "depth").first())
+    request._govopen_message_page = found
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def govopen_report_error(context) -> str:
+    """The link to the site's message page with this page filled in (nothing
+    when the site has no message page, or for a page not yet public)."""
+    request = context.get("request")
+    page = context.get("page")
+    if request is None or page is None or not getattr(page, "live", False) or not getattr(page, "pk", None):
+        return ""
+    target = message_page_for(request)
+    if target is None:
+        return ""
+    url = target.get_url(request)
+    if not url:
+        return ""
+    query = {"about": page.pk}
+    return render_to_string("govopen_wagtail/includes/report_error.html",
+                            {"report_url": f"{url}?{urlencode(query)}#write"}, request=request)
