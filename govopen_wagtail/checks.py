@@ -167,6 +167,17 @@ def _check_message_clocks() -> list:
         if not _whole(value) or not low <= value <= high:
             errors.append(Error(f"GOVOPEN_{name} must be a whole number from {low} to {high}; not {value!r}.",
                                 id="govopen_wagtail.E013"))
+    indicators = govopen_settings.OVERSIGHT_INDICATORS
+    from .services.oversight import MEASURES
+
+    if not isinstance(indicators, dict) or not indicators or not all(
+        k in MEASURES and isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+        for k, v in indicators.items()
+    ):
+        errors.append(Error(f"GOVOPEN_OVERSIGHT_INDICATORS must map indicators ({', '.join(MEASURES)}) to positive "
+                            f"weights; not {indicators!r}.", id="govopen_wagtail.E013"))
+    if govopen_settings.PLAN_PROGRESS_PERIOD not in ("quarter", "month"):
+        errors.append(Error('GOVOPEN_PLAN_PROGRESS_PERIOD must be "quarter" or "month".', id="govopen_wagtail.E013"))
     if not isinstance(govopen_settings.MESSAGE_REPLY_APPROVAL, bool):
         errors.append(Error("GOVOPEN_MESSAGE_REPLY_APPROVAL must be True or False.", id="govopen_wagtail.E013"))
     return errors

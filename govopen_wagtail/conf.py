@@ -127,6 +127,12 @@ DEFAULTS: dict[str, Any] = {
     # A second pair of eyes: a drafted reply is sent only once another staff
     # member approves it (False: the reply is sent as it is saved).
     "MESSAGE_REPLY_APPROVAL": False,
+    # Work plans: progress is reported and published per "quarter" or "month".
+    "PLAN_PROGRESS_PERIOD": "quarter",
+    # The bureau's oversight table: indicator → weight (points for a site
+    # that meets it fully). Leave a key out to drop the indicator.
+    "OVERSIGHT_INDICATORS": {"health": 25, "guide": 10, "annual_report": 15, "applications": 15,
+                             "messages": 15, "privacy": 10, "plan": 10},
     # Longest message accepted from the public, in characters.
     "MESSAGE_MAX_CHARS": 2000,
     # A message with this many links or more is held for review as spam.

@@ -9,7 +9,10 @@ from wagtail_modeladmin.options import modeladmin_register
 from . import http_cache
 from .admin import GovopenAdminGroup
 from .admin.compliance import DocumentComplianceView
+from .admin.imports import WorkPlanImportView
 from .admin.messages import message_statistics_view
+from .admin.oversight import OversightView
+from .admin.plans import PlanListView, PlanProgressView
 from .admin.applications import (
     RequestableImportView,
     publish_requestable_view,
@@ -54,6 +57,10 @@ def register_admin_urls():
              name="govopen_annual_report_sources"),
         path("govopen/applications/list/import/", RequestableImportView.as_view(), name="govopen_requestable_import"),
         path("govopen/messages/statistics.xlsx", message_statistics_view, name="govopen_message_statistics"),
+        path("govopen/plans/", PlanListView.as_view(), name="govopen_plans"),
+        path("govopen/oversight/", OversightView.as_view(), name="govopen_oversight"),
+        path("govopen/plans/import/", WorkPlanImportView.as_view(), name="govopen_plan_import"),
+        path("govopen/plans/<int:pk>/progress/", PlanProgressView.as_view(), name="govopen_plan_progress"),
         path("govopen/privacy/", PrivacyReportView.as_view(), name="govopen_privacy"),
         path("govopen/privacy/run/", run_audit_view, name="govopen_privacy_run"),
         path("govopen/privacy/reviews/<int:pk>.docx", review_record_view, name="govopen_privacy_review_record"),
@@ -149,3 +156,22 @@ def screen_new_page_before_publishing(request, parent_page, page_class):
     from .admin.publish_check import check
 
     return check(request, parent_page, f"site-of:{parent_page.path[:8]}")
+
+
+class OversightMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("govopen_wagtail.oversee_sites")
+
+
+@hooks.register("register_reports_menu_item")
+def register_oversight_report():
+    return OversightMenuItem(_("Oversight of subordinate sites"), reverse("govopen_oversight"),
+                             name="govopen-oversight", icon_name="table", order=1003)
+
+
+@hooks.register("register_permissions")
+def register_oversight_permission():
+    # Shown in the group editor so a bureau's group can be given the oversight table.
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label="govopen_wagtail", codename="oversee_sites")

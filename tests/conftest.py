@@ -44,3 +44,15 @@ def admin_client_for(client, db):
         return client, user
 
     return make
+
+
+@pytest.fixture
+def purged(settings, django_capture_on_commit_callbacks):
+    """A recording frontend cache (CDN): the list of URLs it was asked to purge."""
+    from tests.test_http_cache import CDN, RecordingBackend
+
+    settings.WAGTAILFRONTENDCACHE = CDN
+    RecordingBackend.purged = []
+    RecordingBackend.fail = False
+    yield RecordingBackend.purged
+    RecordingBackend.fail = False  # never leave a failing CDN to the next test

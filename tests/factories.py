@@ -244,3 +244,9 @@ def send_message(page, token: str | None = None, **fields):
 
     message, code, _created = submit_message(page, message_input(**fields), token=token or secrets.token_hex(8))
     return message, code
+
+
+def make_work_plan(parent: Page, year: int = 2026, title: str = "2026年政务公开工作要点", **fields):
+    from govopen_wagtail.models import WorkPlanPage
+
+    return publish(parent, WorkPlanPage(title=title, year=year, **fields))

@@ -40,6 +40,9 @@ def test_default_settings_pass():
         ("GOVOPEN_MESSAGE_MAX_CHARS", "2000", "govopen_wagtail.E013"),
         ("GOVOPEN_MESSAGE_MAX_LINKS", True, "govopen_wagtail.E013"),
         ("GOVOPEN_MESSAGE_REPLY_APPROVAL", "yes", "govopen_wagtail.E013"),
+        ("GOVOPEN_PLAN_PROGRESS_PERIOD", "week", "govopen_wagtail.E013"),
+        ("GOVOPEN_OVERSIGHT_INDICATORS", {"beauty": 10}, "govopen_wagtail.E013"),
+        ("GOVOPEN_OVERSIGHT_INDICATORS", {"health": 0}, "govopen_wagtail.E013"),
     ],
 )
 def test_bad_settings_are_reported(setting, value, expected):

@@ -171,3 +171,30 @@ def test_demo_messages_cover_every_state_and_count_on_time(client):
     before = messages.count()
     call_command("load_demo", reset=True, verbosity=0)
     assert PublicMessage.objects.count() == before == 7
+
+
+def test_demo_work_plan_is_imported_from_word_with_progress_per_quarter(client):
+    from govopen_wagtail.models import TaskProgress, WorkPlanPage
+    from govopen_wagtail.services import plans
+
+    call_command("load_demo", verbosity=0)
+    plan = WorkPlanPage.objects.get()
+    assert plan.tasks.count() == 12 and plan.document.document_number == "泉教办〔2018〕85号"
+    current = plans.period_of(plans.today())
+    accepted = TaskProgress.objects.filter(task__page=plan).accepted()
+    assert accepted.count() == 12 * (current.number - 1)
+    assert TaskProgress.objects.filter(task__page=plan).waiting().count() == 1
+    html = client.get(plan.url).content.decode()
+    assert "行政审核审批科" in html
+    if current.number > 1:
+        progress = client.get(plan.url + f"progress/{current.year}/{current.number - 1}/").content.decode()
+        assert "已完成" in progress
+    call_command("load_demo", reset=True, verbosity=0)
+    assert WorkPlanPage.objects.count() == 1
+    # The bureau oversees the school: the demo superuser sees it ranked.
+    from django.contrib.auth import get_user_model
+
+    from govopen_wagtail.services import oversight
+
+    admin = get_user_model().objects.get(username="admin")
+    assert [s.hostname for s in oversight.subordinate_sites(admin)] == ["school.localhost"]

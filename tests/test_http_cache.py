@@ -41,14 +41,6 @@ class RecordingBackend(BaseBackend):
 CDN = {"recording": {"BACKEND": "tests.test_http_cache.RecordingBackend"}}
 
 
-@pytest.fixture
-def purged(settings, django_capture_on_commit_callbacks):
-    settings.WAGTAILFRONTENDCACHE = CDN
-    RecordingBackend.purged = []
-    RecordingBackend.fail = False
-    return RecordingBackend.purged
-
-
 def paths(urls) -> set[str]:
     return {url.split("localhost", 1)[-1] for url in urls}
 

@@ -365,12 +365,10 @@ def test_reminder_command_reports_and_refuses_a_negative_window(board):
         call_command("govopen_message_reminders", "--within", "-1")
 
 
-def test_answering_and_publishing_purge_the_answers_and_figures_behind_a_cdn(board, settings,
+def test_answering_and_publishing_purge_the_answers_and_figures_behind_a_cdn(board, purged,
                                                                                django_capture_on_commit_callbacks):
-    from tests.test_http_cache import CDN, RecordingBackend, paths
+    from tests.test_http_cache import RecordingBackend, paths
 
-    settings.WAGTAILFRONTENDCACHE = CDN
-    RecordingBackend.purged = []
     message, _code = send_message(board)
     with django_capture_on_commit_callbacks(execute=True):
         service.draft_reply(message, None, text="答复")

@@ -34,3 +34,16 @@ class GovopenAdminGroup(ModelAdminGroup):
         HolidayYearAdmin,
         IndexNumberRecordAdmin,
     )
+
+    def get_submenu_items(self):
+        from django.urls import reverse
+        from wagtail.admin.menu import MenuItem
+
+        class PermittedItem(MenuItem):
+            def is_shown(self, request):
+                return request.user.has_perm("govopen_wagtail.view_plantask")
+
+        items = super().get_submenu_items()
+        items.insert(3, PermittedItem(_("Work plans"), reverse("govopen_plans"), name="govopen-plans",
+                                      icon_name="list-ol", order=4))
+        return items

@@ -5,10 +5,12 @@ and back to the list."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.views.generic import FormView
+from django.utils.translation import gettext, gettext_lazy as _
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..services.catalog_io import ImportFailed
@@ -56,4 +58,57 @@ class SpreadsheetImportView(WagtailAdminTemplateMixin, FormView):
             return self.render_to_response(self.get_context_data(
                 form=form, row_errors=report.errors, row_error_count=len({row for row, _m in report.errors})))
         messages.success(self.request, self.success_message(report))
-        return redirect(self.success_url_name)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.success_url_name
+
+
+class WorkPlanImportForm(forms.Form):
+    def __init__(self, *args, user=None, **kwargs):
+        from ..models import WorkPlanPage
+        from .. import permissions
+
+        super().__init__(*args, **kwargs)
+        self.fields["page"] = forms.ModelChoiceField(
+            label=_("work plan"), queryset=permissions.pages_for_user(WorkPlanPage.objects.order_by("path"), user))
+        self.fields["file"] = forms.FileField(
+            label=_("Word, Excel or CSV file"),
+            help_text=_("The plan's task table (columns such as 工作任务, 具体要求, 责任单位, 时限要求; merged cells "
+                        "and repeated header rows are fine), or a plan in prose with “（责任科室：…）” after each "
+                        "task."))
+        self.fields["create_units"] = forms.BooleanField(
+            label=_("Create the units that do not exist yet"), required=False,
+            help_text=_("Otherwise each unknown unit is listed, and nothing is imported."))
+
+
+class WorkPlanImportView(SpreadsheetImportView):
+    page_title = _("Import a work plan")
+    form_class = WorkPlanImportForm
+    permission = "govopen_wagtail.add_plantask"
+    success_url_name = "wagtailadmin_home"
+    intro = _("Every task is checked first: its time limit is read (年底前, 10月底前, 11月15日前, 每季度, 持续推进 …) "
+              "and its responsible units are matched to the site's office units. If any task has a problem, "
+              "nothing is imported and each problem is listed with its place in the file. Importing again "
+              "replaces the plan's tasks.")
+
+    def form_valid(self, form):
+        self._create_units = form.cleaned_data.get("create_units", False)
+        self._page = form.cleaned_data["page"]
+        return super().form_valid(form)
+
+    def run_import(self, target, name, data):
+        from ..services.plan_io import import_plan
+
+        return import_plan(target, name, data, create_units=self._create_units)
+
+    def success_message(self, report) -> str:
+        text = gettext("Imported %(n)d tasks.") % {"n": report.created}
+        if report.units_created:
+            text += " " + gettext("New units: %(units)s.") % {"units": "、".join(report.units_created)}
+        return text
+
+    def get_success_url(self):
+        from django.urls import reverse
+
+        return reverse("govopen_plan_progress", args=[self._page.pk])

@@ -54,6 +54,8 @@ from .platform import (
 )
 from .messages import MessagePage, MessageRouting, OfficeUnit, PublicConcern, PublicMessage
 from .notifications import Notification
+from .oversight import OversightRecord
+from .plans import PlanTask, PlanTaskUnit, ProgressStatus, TaskProgress, WorkPlanPage
 from .privacy import PrivacyFinding, PrivacyReviewRecord, PrivacyReviewTask, PrivacyScan
 from .registry import information_models
 from .reports import AnnualReportFile, AnnualReportOverride, AnnualReportPage
@@ -120,6 +122,12 @@ __all__ = [
     "MessageRouting",
     "OfficeUnit",
     "PublicMessage",
+    "PlanTask",
+    "PlanTaskUnit",
+    "WorkPlanPage",
+    "OversightRecord",
+    "ProgressStatus",
+    "TaskProgress",
     "PrivacyReviewRecord",
     "PrivacyReviewTask",
     "PrivacyScan",

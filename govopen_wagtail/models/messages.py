@@ -237,6 +237,10 @@ class OfficeUnit(models.Model):
     email = models.EmailField(_("e-mail"), blank=True,
                               help_text=_("Told when a message is forwarded to the unit, and before it falls due."))
     active = models.BooleanField(_("active"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff of the unit"), blank=True, related_name="govopen_units",
+        help_text=_("They report the progress of the unit's tasks in the work plan."),
+    )
 
     class Meta:
         ordering = ["site", "name"]

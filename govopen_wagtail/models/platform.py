@@ -135,8 +135,15 @@ class OrganisationProfile(OfficeContactFields, BaseSiteSetting):
         validators=[credit_code_validator],
         help_text=_("统一社会信用代码: 18 characters; used as the prefix of index numbers."),
     )
+    supervisor = models.ForeignKey(
+        "wagtailcore.Site", verbose_name=_("supervised by (site)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="govopen_supervised_profiles",
+        help_text=_("The site of the bureau that guides and checks this body's disclosure (上级主管部门): its "
+                    "staff with the oversight permission see this site in their oversight table."),
+    )
     panels = [
-        MultiFieldPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("credit_code")], heading=_("The body")),
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("kind"), FieldPanel("credit_code"), FieldPanel("supervisor")],
+                        heading=_("The body")),
         MultiFieldPanel(OfficeContactFields.office_panels(), heading=_("Disclosure office")),
     ]
 
@@ -238,6 +245,7 @@ class DisclosureIndexPage(DisclosurePage):
         "govopen_wagtail.DisclosureSearchPage",
         "govopen_wagtail.ApplicationPage",
         "govopen_wagtail.MessagePage",
+        "govopen_wagtail.WorkPlanPage",
     ]
 
     class Meta:
@@ -441,7 +449,7 @@ class DisclosureRulesPage(IndexNumberMixin, DisclosurePage):
     ]
 
     parent_page_types = ["govopen_wagtail.DisclosureIndexPage", "govopen_wagtail.DisclosureRulesPage"]
-    subpage_types = ["govopen_wagtail.DisclosureRulesPage"]
+    subpage_types = ["govopen_wagtail.DisclosureRulesPage", "govopen_wagtail.WorkPlanPage"]
 
     class Meta:
         verbose_name = _("disclosure rules")

@@ -42,6 +42,12 @@ MESSAGE_MODEL_PERMISSIONS = (
     "govopen_wagtail.add_officeunit",
     "govopen_wagtail.change_officeunit",
     "govopen_wagtail.view_officeunit",
+    "govopen_wagtail.add_plantask",
+    "govopen_wagtail.change_plantask",
+    "govopen_wagtail.view_plantask",
+    "govopen_wagtail.add_taskprogress",
+    "govopen_wagtail.change_taskprogress",
+    "govopen_wagtail.view_taskprogress",
 )
 #: Editors moderate too (in a school one teacher often does everything).
 EDITOR_MODEL_PERMISSIONS = MODERATOR_MODEL_PERMISSIONS + (

@@ -50,6 +50,31 @@ SCHOOL_SLUG = "quanzhou-school"
 SCHOOL_HOSTNAME = "school.localhost"
 
 
+def prose_docx(text: str) -> bytes:
+    """A plan written in prose (a text export of a Word file) as that Word
+    file: one paragraph per paragraph, a paragraph that a page break of the
+    export split (no full stop before the gap) joined again."""
+    import io
+    import re
+
+    from docx import Document
+
+    paragraphs: list[str] = []
+    for part in (x.strip() for x in re.split(r"\n\s*\n", text)):
+        if not part:
+            continue
+        if paragraphs and len(paragraphs[-1]) > 60 and not paragraphs[-1].endswith(("。", "）", "：", ":")):
+            paragraphs[-1] += part
+        else:
+            paragraphs.append(part)
+    document = Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph.replace("\n", ""))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def at(year: int, month: int, day: int, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime(year, month, day, hour))
 
@@ -395,13 +420,14 @@ class Command(BaseCommand):
             if not reset:
                 self.stdout.write("Demo content is already loaded (use --reset to rebuild).")
                 return
-            from govopen_wagtail.models import InformationApplication, PublicMessage
+            from govopen_wagtail.models import InformationApplication, PlanTask, PublicMessage
 
             # Applications and messages keep their page from deletion (nothing
             # lost): a reset removes them first.
             for home in existing:
                 InformationApplication.objects.filter(page__path__startswith=home.path).delete()
                 PublicMessage.objects.filter(page__path__startswith=home.path).delete()
+                PlanTask.objects.filter(page__path__startswith=home.path).delete()
             Site.objects.filter(root_page__in=existing).delete()
             for page in existing:
                 page.delete()
@@ -413,6 +439,11 @@ class Command(BaseCommand):
         bureau_home = self.build_bureau(root)
         school_home = self.build_school(root)
         self.remove_placeholder(root, [bureau_home, school_home])
+        # The bureau guides and checks the school's disclosure: its oversight table shows the school.
+        from govopen_wagtail.models import OrganisationProfile
+
+        OrganisationProfile.objects.filter(site__root_page=school_home).update(
+            supervisor=Site.objects.get(root_page=bureau_home))
         self.build_privacy(school_home)
         from govopen_wagtail.search.base import get_backend
         from govopen_wagtail.search.indexing import all_documents
@@ -529,6 +560,7 @@ class Command(BaseCommand):
                 at(2019, 5, 15))
         self.build_applications(index)
         self.build_messages(index, library)
+        self.build_work_plan(rules, library)
         # Documents and consultations are catalog items where they are published.
         CatalogCategory.objects.filter(pk=entries["01-01"].pk).update(source_page=library)
         CatalogCategory.objects.filter(pk=entries["01-02"].pk).update(source_page=consultations["enrolment"].get_parent())
@@ -1025,6 +1057,49 @@ class Command(BaseCommand):
         PublicConcern.objects.create(site=site, title="秋季学期中小学作息时间调整", source="12345热线",
                                      first_seen_at=now - dt.timedelta(hours=20), major=False)
         return page
+
+    def build_work_plan(self, rules: Page, library: Page) -> Page:
+        """The bureau's plan for this year, imported from Word (the text of seed
+        004, 泉教办〔2018〕85号, as the bureau's own plan), with progress reported
+        and accepted for the quarters so far."""
+        from pathlib import Path
+
+        from govopen_wagtail.models import NormativeDocumentPage, ProgressStatus, TaskProgress, WorkPlanPage
+        from govopen_wagtail.services import plans
+        from govopen_wagtail.services.plan_io import import_plan
+
+        year = plans.today().year
+        plan = publish(rules, WorkPlanPage(
+            title=f"泉州市教育局{year}年政务公开工作实施方案", slug=f"gzyd{year}", year=year,
+            intro=p("根据上级政务公开工作部署，结合教育工作实际，制定本实施方案。各责任科室按季度报送任务进展，"
+                    "办公室审核后在本页公开。"),
+            document=NormativeDocumentPage.objects.filter(document_number="泉教办〔2018〕85号").first(),
+        ), at(year, 1, 15))
+        text = (Path(__file__).resolve().parents[2] / "data" / "work_plan_quanzhou.txt").read_text(encoding="utf-8")
+        report = import_plan(plan, "实施方案.docx", prose_docx(text), create_units=True)
+        assert report.ok, report.errors
+        tasks = list(plan.tasks.prefetch_related("assignments__unit"))
+        today = plans.today()
+        words = {ProgressStatus.DONE: "已完成：{}，相关信息已在网站公开。",
+                 ProgressStatus.IN_PROGRESS: "推进中：{}，已完成阶段性工作。",
+                 ProgressStatus.ONGOING: "持续推进：{}，按月更新。"}
+        quarter = plans.period_of(today)
+        for n, task in enumerate(tasks):
+            lead = task.assignments.all()[0].unit
+            for q in range(1, quarter.number):
+                status = (ProgressStatus.DONE if n % 3 == 0 and q >= 2 else
+                          ProgressStatus.ONGOING if n % 3 == 1 else ProgressStatus.IN_PROGRESS)
+                start = plans.period(year, q).start
+                TaskProgress.objects.create(
+                    task=task, unit=lead, period_start=start, status=status,
+                    text=words[status].format(task.requirements[:24].rstrip("，、")),
+                    evidence="/xxgk/" if status == ProgressStatus.DONE else "",
+                    accepted_at=timezone.make_aware(dt.datetime.combine(plans.period(year, q).end, dt.time(17))),
+                )
+            if n == 0:  # one report of this quarter still waits for the office
+                TaskProgress.objects.create(task=task, unit=lead, period_start=quarter.start,
+                                            status=ProgressStatus.DONE, text="本季度完成权责清单调整并公开。")
+        return plan
 
     def bureau_guide(self) -> DisclosureGuidePage:
         return DisclosureGuidePage(
