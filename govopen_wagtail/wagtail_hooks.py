@@ -12,7 +12,7 @@ from .admin.compliance import DocumentComplianceView
 from .admin.imports import WorkPlanImportView
 from .admin.messages import message_statistics_view
 from .admin.oversight import OversightView
-from .admin.plans import PlanListView, PlanProgressView
+from .admin.plans import AssignedTasksView, PlanListView, PlanProgressView
 from .admin.applications import (
     RequestableImportView,
     publish_requestable_view,
@@ -58,6 +58,7 @@ def register_admin_urls():
         path("govopen/applications/list/import/", RequestableImportView.as_view(), name="govopen_requestable_import"),
         path("govopen/messages/statistics.xlsx", message_statistics_view, name="govopen_message_statistics"),
         path("govopen/plans/", PlanListView.as_view(), name="govopen_plans"),
+        path("govopen/plans/assigned/", AssignedTasksView.as_view(), name="govopen_plan_assigned"),
         path("govopen/oversight/", OversightView.as_view(), name="govopen_oversight"),
         path("govopen/plans/import/", WorkPlanImportView.as_view(), name="govopen_plan_import"),
         path("govopen/plans/<int:pk>/progress/", PlanProgressView.as_view(), name="govopen_plan_progress"),

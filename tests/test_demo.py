@@ -182,8 +182,10 @@ def test_demo_work_plan_is_imported_from_word_with_progress_per_quarter(client):
     assert plan.tasks.count() == 12 and plan.document.document_number == "泉教办〔2018〕85号"
     current = plans.period_of(plans.today())
     accepted = TaskProgress.objects.filter(task__page=plan).accepted()
-    assert accepted.count() == 12 * (current.number - 1)
+    assert accepted.filter(site=None).count() == 12 * (current.number - 1)
     assert TaskProgress.objects.filter(task__page=plan).waiting().count() == 1
+    school_report = TaskProgress.objects.get(site__hostname="school.localhost")
+    assert school_report.task.site_assignments.get().site.hostname == "school.localhost"
     html = client.get(plan.url).content.decode()
     assert "行政审核审批科" in html
     if current.number > 1:

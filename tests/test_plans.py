@@ -392,3 +392,84 @@ def test_progress_view_lets_units_report_and_the_office_review_within_their_site
     client.post(url, {"action": "accept", "progress": report.pk})
     report.refresh_from_db()
     assert report.accepted_at is not None and report.accepted_by == chief
+
+
+# Tasks assigned down to schools ------------------------------------------------------
+
+
+@pytest.fixture
+def bureau_and_school(django_user_model):
+    from govopen_wagtail.models import OrganisationProfile
+
+    bureau = make_platform(make_site("localhost", name="泉州市教育局"))
+    school = make_platform(make_site("school.localhost", default=False, credit_code=SCHOOL_CODE,
+                                     name="泉州市实验学校"))
+    stranger = make_platform(make_site("far.localhost", default=False, name="外地学校"))
+    OrganisationProfile.objects.filter(site=school.site).update(supervisor=bureau.site)
+    plan = make_work_plan(bureau.rules)
+    data, _source = seed_plans.plan_002()
+    import_plan(plan, "002.docx", data, create_units=True)
+    chief = django_user_model.objects.create_superuser("chief", "chief@example.invalid", "pw")
+    teacher = django_user_model.objects.create_user("teacher", "t@example.invalid", "pw")
+    teacher.groups.add(create_site_groups(school.site).editors)
+    return plan, bureau, school, stranger, chief, teacher
+
+
+def test_a_task_is_assigned_down_and_the_school_reports_on_it(client, bureau_and_school):
+    from govopen_wagtail.services import plans as service
+
+    plan, bureau, school, stranger, chief, teacher = bureau_and_school
+    task = plan.tasks.first()
+    with pytest.raises(service.PlanError):
+        service.assign_down(task, [stranger.site], chief)  # not supervised by the bureau
+    with pytest.raises(service.PlanError):
+        service.assign_down(task, [school.site], teacher)  # not the bureau's office
+    assert service.assign_down(task, [school.site], chief) == 1
+    other = plan.tasks.last()
+    with pytest.raises(service.PlanError):
+        service.report_for_site(other, school.site, teacher, status="done", text="完成")  # not assigned
+    # The teacher sees the task in the admin, not the bureau's plan, and reports.
+    client.force_login(teacher)
+    page = client.get(reverse("govopen_plan_assigned")).content.decode()
+    assert task.requirements[:20] in page and other.requirements[:20] not in page
+    assert client.get(reverse("govopen_plan_progress", args=[plan.pk])).status_code == 404
+    from govopen_wagtail.models import PlanTaskSite
+
+    assignment = PlanTaskSite.objects.get()
+    url = reverse("govopen_plan_assigned")
+    bad = client.post(url, {"assignment": assignment.pk, f"a{assignment.pk}-status": "done",
+                            f"a{assignment.pk}-text": ""})
+    assert bad.status_code == 400 and not TaskProgress.objects.exists()
+    done = client.post(url, {"assignment": assignment.pk, f"a{assignment.pk}-status": "done",
+                             f"a{assignment.pk}-text": "学校已建立政务公开工作制度。"})
+    assert done.status_code == 302
+    report = TaskProgress.objects.get()
+    assert report.site == school.site and report.unit is None and report.reporter_name == "泉州市实验学校"
+    # Only the bureau's office accepts it (the teacher reviews at the school, not at the bureau).
+    with pytest.raises(service.PlanError):
+        service.accept(report, teacher)
+    service.accept(report, chief)
+    rows = service.progress_rows(plan, service.period_of(service.today()))
+    assert report in next(r for r in rows if r.task == task).reports
+    # Another school's staff see nothing of it.
+    far_teacher = get_user_model().objects.create_user("far", "f@example.invalid", "pw")
+    far_teacher.groups.add(create_site_groups(stranger.site).editors)
+    client.force_login(far_teacher)
+    assert task.requirements[:20] not in client.get(url).content.decode()
+    assert client.post(url, {"assignment": assignment.pk, f"a{assignment.pk}-status": "done",
+                             f"a{assignment.pk}-text": "x"}).status_code == 404
+
+
+def test_the_office_assigns_from_the_progress_page(client, bureau_and_school):
+    from govopen_wagtail.models import PlanTaskSite
+
+    plan, bureau, school, stranger, chief, teacher = bureau_and_school
+    task = plan.tasks.first()
+    client.force_login(chief)
+    url = reverse("govopen_plan_progress", args=[plan.pk])
+    assert "school.localhost" in client.get(url).content.decode()
+    assert client.post(url, {"action": "assign", "task": task.pk, "sites": [stranger.site.pk]}).status_code == 400
+    assert client.post(url, {"action": "assign", "task": task.pk, "sites": [school.site.pk]}).status_code == 302
+    assert list(PlanTaskSite.objects.values_list("task", "site")) == [(task.pk, school.site.pk)]
+    client.post(url, {"action": "assign", "task": task.pk})  # none chosen: the assignment is withdrawn
+    assert not PlanTaskSite.objects.exists()

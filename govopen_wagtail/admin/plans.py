@@ -15,7 +15,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import permissions
-from ..models import PlanTask, ProgressStatus, TaskProgress, WorkPlanPage
+from ..models import PlanTask, PlanTaskSite, ProgressStatus, TaskProgress, WorkPlanPage
 from ..params import parse_id
 from ..services import plans as service
 
@@ -98,11 +98,19 @@ class PlanProgressView(WagtailAdminTemplateMixin, TemplateView):
                 form = bound if bound is not None and bound.task_id == row.task.pk else ReportForm(
                     units=units, prefix=f"t{row.task.pk}")
             items.append({"row": row, "form": form})
-        office = service.is_office(self.request.user)
+        office = service.is_office(self.request.user, self.plan)
         waiting = (TaskProgress.objects.filter(task__page=self.plan).waiting().select_related("task", "unit")
                    if office else TaskProgress.objects.none())
+        subordinates = list(service.subordinates_of(self.plan)) if office else []
+        if subordinates:
+            assigned: dict[int, set[int]] = {}
+            for task_id, site_id in PlanTaskSite.objects.filter(task__page=self.plan).values_list("task", "site"):
+                assigned.setdefault(task_id, set()).add(site_id)
+            for item in items:
+                chosen = assigned.get(item["row"].task.pk, set())
+                item["sites"] = [(site, site.pk in chosen) for site in subordinates]
         return super().get_context_data(plan=self.plan, period=upto, items=items, office=office, waiting=waiting,
-                                        my_units=self.my_units, **kwargs)
+                                        my_units=self.my_units, subordinates=subordinates, **kwargs)
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action")
@@ -129,6 +137,14 @@ class PlanProgressView(WagtailAdminTemplateMixin, TemplateView):
                     response.status_code = 400
                     return response
                 messages.success(request, gettext("Progress reported; the office will review it."))
+            elif action == "assign":
+                task = get_object_or_404(PlanTask, page=self.plan, pk=parse_id(request.POST.get("task")))
+                ids = {parse_id(v) for v in request.POST.getlist("sites")}
+                sites = [s for s in service.subordinates_of(self.plan) if s.pk in ids]
+                if len(sites) != len(ids - {None}):
+                    raise service.PlanError(gettext("A task is assigned only to sites this site supervises."))
+                n = service.assign_down(task, sites, request.user)
+                messages.success(request, gettext("Task assigned to %(n)d subordinate sites.") % {"n": n})
             elif action in ("accept", "return"):
                 progress = get_object_or_404(TaskProgress, task__page=self.plan,
                                              pk=parse_id(request.POST.get("progress")))
@@ -147,3 +163,53 @@ class PlanProgressView(WagtailAdminTemplateMixin, TemplateView):
             response.status_code = 400
             return response
         return redirect(request.path)
+
+
+class AssignedTasksView(WagtailAdminTemplateMixin, TemplateView):
+    """A subordinate site's staff: the tasks the supervising bureau assigned to
+    their site, with their reports and a form to report progress."""
+
+    page_title = _("Tasks assigned by the bureau")
+    header_icon = "list-ol"
+    template_name = "govopen_wagtail/admin/assigned_tasks.html"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("govopen_wagtail.add_taskprogress"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, bound=None, **kwargs):
+        items = []
+        for assignment in service.assigned_to(self.request.user):
+            reports = TaskProgress.objects.filter(task=assignment.task, site=assignment.site).order_by("-reported_at")
+            form = bound if bound is not None and bound.assignment_id == assignment.pk else SiteReportForm(
+                prefix=f"a{assignment.pk}")
+            items.append({"assignment": assignment, "reports": list(reports[:5]), "form": form})
+        return super().get_context_data(items=items, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        assignment = get_object_or_404(service.assigned_to(request.user), pk=parse_id(request.POST.get("assignment")))
+        form = SiteReportForm(request.POST, prefix=f"a{assignment.pk}")
+        form.assignment_id = assignment.pk
+        if form.is_valid():
+            try:
+                service.report_for_site(assignment.task, assignment.site, request.user,
+                                        status=form.cleaned_data["status"], text=form.cleaned_data["text"],
+                                        evidence=form.cleaned_data["evidence"])
+            except service.PlanError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, gettext("Progress reported; the bureau's office will review it."))
+                return redirect(request.path)
+        response = self.render_to_response(self.get_context_data(bound=form))
+        response.status_code = 400
+        return response
+
+
+class SiteReportForm(ReportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["unit"]

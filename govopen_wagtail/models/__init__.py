@@ -55,7 +55,7 @@ from .platform import (
 from .messages import MessagePage, MessageRouting, OfficeUnit, PublicConcern, PublicMessage
 from .notifications import Notification
 from .oversight import OversightRecord
-from .plans import PlanTask, PlanTaskUnit, ProgressStatus, TaskProgress, WorkPlanPage
+from .plans import PlanTask, PlanTaskSite, PlanTaskUnit, ProgressStatus, TaskProgress, WorkPlanPage
 from .privacy import PrivacyFinding, PrivacyReviewRecord, PrivacyReviewTask, PrivacyScan
 from .registry import information_models
 from .reports import AnnualReportFile, AnnualReportOverride, AnnualReportPage
@@ -125,6 +125,7 @@ __all__ = [
     "PlanTask",
     "PlanTaskUnit",
     "WorkPlanPage",
+    "PlanTaskSite",
     "OversightRecord",
     "ProgressStatus",
     "TaskProgress",

@@ -139,6 +139,26 @@ class PlanTaskUnit(models.Model):
         verbose_name_plural = _("responsible units")
 
 
+class PlanTaskSite(models.Model):
+    """A task of a bureau's plan assigned down to a subordinate site (a school,
+    a county bureau), which reports on it from its own site."""
+
+    govopen_scope_site = "site"
+
+    task = models.ForeignKey(PlanTask, verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="site_assignments")
+    site = models.ForeignKey("wagtailcore.Site", verbose_name=_("site"), on_delete=models.CASCADE, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["task", "site"]
+        verbose_name = _("task assigned to a subordinate site")
+        verbose_name_plural = _("tasks assigned to subordinate sites")
+        constraints = [models.UniqueConstraint(fields=["task", "site"], name="govopen_task_site_once")]
+
+
 class ProgressStatus(models.TextChoices):
     NOT_STARTED = "not_started", pgettext_lazy("task progress", "Not started")
     IN_PROGRESS = "in_progress", pgettext_lazy("task progress", "In progress")
@@ -167,7 +187,11 @@ class TaskProgress(models.Model):
     govopen_scope_page = "task__page"
 
     task = models.ForeignKey(PlanTask, verbose_name=_("task"), on_delete=models.CASCADE, related_name="progress")
-    unit = models.ForeignKey(OfficeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OfficeUnit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    site = models.ForeignKey("wagtailcore.Site", verbose_name=_("subordinate site"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+",
+                             help_text=_("A school (or county bureau) reporting on a task the bureau assigned to it."))
     period_start = models.DateField(_("period"), help_text=_("The first day of the month or quarter reported on."))
     status = models.CharField(_("status"), max_length=12, choices=ProgressStatus.choices)
     text = models.TextField(_("what was done"))
@@ -188,9 +212,23 @@ class TaskProgress(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         indexes = [models.Index(fields=["task", "period_start"], name="govopen_progress_period")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(unit__isnull=False) | models.Q(site__isnull=False),
+                                   name="govopen_progress_has_reporter"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.period_start:%Y-%m}"
+
+    @property
+    def reporter_name(self) -> str:
+        """The unit, or the subordinate site (its body's name) that reported."""
+        if self.unit_id:
+            return self.unit.name
+        from .platform import OrganisationProfile
+
+        profile = OrganisationProfile.objects.filter(site_id=self.site_id).only("name").first()
+        return (profile.name if profile and profile.name else "") or str(self.site)
 
     def evidence_links(self) -> list[str]:
         return [line.strip() for line in self.evidence.splitlines() if line.strip()]

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _, pgettext
 
 from ..calendar import DISCLOSURE_TIME_ZONE
 from ..conf import govopen_settings
-from ..models import OfficeUnit, PlanTask, ProgressStatus, TaskProgress, WorkPlanPage
+from .. import permissions
+from ..models import OfficeUnit, PlanTask, PlanTaskSite, ProgressStatus, TaskProgress, WorkPlanPage
 
 
 class PlanError(Exception):
@@ -82,9 +83,12 @@ def units_of(user, site) -> list[OfficeUnit]:
     return list(OfficeUnit.objects.filter(site=site, members=user, active=True))
 
 
-def is_office(user) -> bool:
-    """The office reviews reports: it may change them (accept or return)."""
-    return user.has_perm("govopen_wagtail.change_taskprogress")
+def is_office(user, page: WorkPlanPage | None = None) -> bool:
+    """The office reviews reports: it may change them (accept or return), and,
+    for ``page``, works on the plan's site."""
+    if not user.has_perm("govopen_wagtail.change_taskprogress"):
+        return False
+    return page is None or permissions.pages_for_user(WorkPlanPage.objects.filter(pk=page.pk), user).exists()
 
 
 def _evidence(text: str) -> str:
@@ -114,9 +118,61 @@ def report(task: PlanTask, unit: OfficeUnit, user, *, status: str, text: str, ev
                                        text=text.strip(), evidence=_evidence(evidence), reported_by=user)
 
 
+def subordinates_of(page: WorkPlanPage):
+    """The sites supervised by the plan's site: where its tasks can be assigned."""
+    from wagtail.models import Site
+
+    from ..models import OrganisationProfile
+
+    site = page.get_site()
+    return Site.objects.filter(pk__in=OrganisationProfile.objects.filter(supervisor=site).values("site")) \
+        .order_by("hostname", "port")
+
+
+@transaction.atomic
+def assign_down(task: PlanTask, sites, user) -> int:
+    """Assign ``task`` to subordinate sites (replacing the earlier choice);
+    a site the plan's site does not supervise is refused."""
+    if not is_office(user, task.page):
+        raise PlanError(_("Only the office assigns tasks to subordinate sites."))
+    allowed = {s.pk for s in subordinates_of(task.page)}
+    chosen = {s.pk for s in sites}
+    if chosen - allowed:
+        raise PlanError(_("A task is assigned only to sites this site supervises."), "sites")
+    task.site_assignments.exclude(site_id__in=chosen).delete()
+    existing = set(task.site_assignments.values_list("site_id", flat=True))
+    PlanTaskSite.objects.bulk_create([PlanTaskSite(task=task, site_id=pk, assigned_by=user)
+                                      for pk in sorted(chosen - existing)])
+    return len(chosen)
+
+
+def assigned_to(user):
+    """The tasks assigned to the user's sites by the bureaus that supervise them."""
+    return (PlanTaskSite.objects.filter(site__in=permissions.sites_for_user(user))
+            .select_related("task", "task__page", "site").order_by("-task__page__year", "task__page_id",
+                                                                   "task__sort_order"))
+
+
+@transaction.atomic
+def report_for_site(task: PlanTask, site, user, *, status: str, text: str, evidence: str = "",
+                    on: dt.date | None = None) -> TaskProgress:
+    """A subordinate site's report on a task the bureau assigned to it."""
+    if not task.site_assignments.filter(site=site).exists():
+        raise PlanError(_("This task is not assigned to your site."), "task")
+    if not (user.has_perm("govopen_wagtail.add_taskprogress") and permissions.user_can_act_on_site(user, site)):
+        raise PlanError(_("You do not report for this site."))
+    if status not in ProgressStatus.values:
+        raise PlanError(_("Choose the status from the list."), "status")
+    if not (text or "").strip():
+        raise PlanError(_("Say what was done."), "text")
+    when = period_of(on or today())
+    return TaskProgress.objects.create(task=task, site=site, period_start=when.start, status=status,
+                                       text=text.strip(), evidence=_evidence(evidence), reported_by=user)
+
+
 @transaction.atomic
 def accept(progress: TaskProgress, user) -> None:
-    if not is_office(user):
+    if not is_office(user, progress.task.page):
         raise PlanError(_("Only the office accepts progress reports."))
     if progress.accepted_at:
         raise PlanError(_("This report is already accepted."))
@@ -131,7 +187,7 @@ def accept(progress: TaskProgress, user) -> None:
 
 @transaction.atomic
 def return_report(progress: TaskProgress, user, reason: str) -> None:
-    if not is_office(user):
+    if not is_office(user, progress.task.page):
         raise PlanError(_("Only the office returns progress reports."))
     if not (reason or "").strip():
         raise PlanError(_("Say why the report is returned."), "reason")
@@ -179,12 +235,12 @@ def progress_rows(page: WorkPlanPage, upto: Period, *, accepted_only: bool = Tru
     reports = TaskProgress.objects.filter(task__page=page, period_start__lte=upto.end).select_related("unit")
     if accepted_only:
         reports = reports.accepted()
-    latest: dict[tuple[int, int], TaskProgress] = {}
+    latest: dict[tuple[int, int | None, int | None], TaskProgress] = {}
     for item in reports.order_by("period_start", "reported_at", "pk"):
-        latest[(item.task_id, item.unit_id)] = item
+        latest[(item.task_id, item.unit_id, item.site_id)] = item
     rows = []
     for task in tasks:
-        row = TaskRow(task, [r for (t, _u), r in latest.items() if t == task.pk])
+        row = TaskRow(task, [r for (t, _u, _s), r in latest.items() if t == task.pk])
         row.overdue = task.due_on is not None and task.due_on < min(on, upto.end + dt.timedelta(days=1)) and \
             row.status != ProgressStatus.DONE
         rows.append(row)
@@ -230,7 +286,7 @@ def progress_docx(page: WorkPlanPage, upto: Period) -> bytes:
         cells[2].text = task.requirements
         cells[3].text = "、".join(a.unit.name for a in task.assignments.all())
         cells[4].text = task.time_limit_text
-        progress = "\n".join(f"【{r.unit.name}·{r.get_status_display()}】{r.text}" for r in row.reports)
+        progress = "\n".join(f"【{r.reporter_name}·{r.get_status_display()}】{r.text}" for r in row.reports)
         cells[5].text = progress or row.status_label
     for paragraph in document.paragraphs:
         for run in paragraph.runs:

@@ -39,7 +39,8 @@ def test_import_report_accept_and_read_on_a_phone(demo, desktop, phone, staff_lo
     desktop.fill(f"textarea[name=t{task.pk}-text]", "已更新权责清单并在网站公开。")
     desktop.fill(f"textarea[name=t{task.pk}-evidence]", "/xxgk/")
     with desktop.expect_navigation():
-        desktop.locator(f"form:has(input[name=task][value='{task.pk}']) button[type=submit]").click()
+        desktop.locator(f"form:has(input[name=action][value=report]):has(input[name=task][value='{task.pk}']) "
+                        "button[type=submit]").click()
     assert "进展已报送" in desktop.locator("body").inner_text()
     report = TaskProgress.objects.get(task=task)
     with desktop.expect_navigation():

@@ -444,6 +444,7 @@ class Command(BaseCommand):
 
         OrganisationProfile.objects.filter(site__root_page=school_home).update(
             supervisor=Site.objects.get(root_page=bureau_home))
+        self.assign_school_tasks(bureau_home, school_home)
         self.build_privacy(school_home)
         from govopen_wagtail.search.base import get_backend
         from govopen_wagtail.search.indexing import all_documents
@@ -1100,6 +1101,23 @@ class Command(BaseCommand):
                 TaskProgress.objects.create(task=task, unit=lead, period_start=quarter.start,
                                             status=ProgressStatus.DONE, text="本季度完成权责清单调整并公开。")
         return plan
+
+    def assign_school_tasks(self, bureau_home: Page, school_home: Page) -> None:
+        """Two tasks of the bureau's plan assigned down to the school, which has
+        reported on one of them (accepted)."""
+        from govopen_wagtail.models import PlanTask, PlanTaskSite, ProgressStatus, TaskProgress
+        from govopen_wagtail.services import plans
+
+        school = Site.objects.get(root_page=school_home)
+        tasks = list(PlanTask.objects.filter(page__path__startswith=bureau_home.path).order_by("sort_order")[:2])
+        for task in tasks:
+            PlanTaskSite.objects.create(task=task, site=school)
+        if tasks:
+            TaskProgress.objects.create(
+                task=tasks[0], site=school, period_start=plans.period_of(plans.today()).start,
+                status=ProgressStatus.IN_PROGRESS, text="学校已公开收费项目和标准，正在梳理学校信息公开目录。",
+                evidence="/xxgk/zdgk/sf2026/", accepted_at=timezone.now(),
+            )
 
     def bureau_guide(self) -> DisclosureGuidePage:
         return DisclosureGuidePage(
