@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_builds_a_bureau_and_a_school(client):
     call_command("load_demo", verbosity=0)
-    assert Site.objects.count() == 2
+    assert Site.objects.count() == 3
     bureau = Site.objects.get(is_default_site=True)
     school = Site.objects.get(hostname="school.localhost")
     assert OrganisationProfile.for_site(bureau).name == "泉州市教育局"
-    assert DisclosureIndexPage.objects.live().count() == 2
+    assert DisclosureIndexPage.objects.live().count() == 3
 
     guide = DisclosureGuidePage.objects.live().descendant_of(bureau.root_page).get()
     html = client.get(guide.url).content.decode()
@@ -52,7 +52,7 @@ def test_demo_is_idempotent_and_can_be_reset():
     assert DisclosureItemPage.objects.count() == count
     call_command("load_demo", "--reset", verbosity=0)
     assert DisclosureItemPage.objects.count() == count
-    assert Site.objects.count() == 2
+    assert Site.objects.count() == 3
 
 
 def test_demo_home_page_title_is_not_doubled(client):
@@ -199,4 +199,12 @@ def test_demo_work_plan_is_imported_from_word_with_progress_per_quarter(client):
     from govopen_wagtail.services import oversight
 
     admin = get_user_model().objects.get(username="admin")
-    assert [s.hostname for s in oversight.subordinate_sites(admin)] == ["school.localhost"]
+    schools = list(oversight.subordinate_sites(admin))
+    assert [s.hostname for s in schools] == ["school.localhost", "school2.localhost"]
+    ranked = {s.name: s for s in oversight.score_sites(schools)}
+    assert set(ranked) == {"泉州市实验学校", "泉州市第二实验小学"}
+    # The first school exposes ID numbers; the second's guide is overdue for review.
+    first = {i.key: i for i in ranked["泉州市实验学校"].indicators}
+    second = {i.key: i for i in ranked["泉州市第二实验小学"].indicators}
+    assert first["privacy"].value == 0 and second["privacy"].value == 1
+    assert "2024-03-01" in second["guide"].reason and second["guide"].value < first["guide"].value

@@ -121,6 +121,20 @@ SCHOOL_PROFILE = dict(
     website=f"http://{SCHOOL_HOSTNAME}:8000/",
 )
 
+SECOND_SCHOOL_SLUG = "quanzhou-school-2"
+SECOND_SCHOOL_HOSTNAME = "school2.localhost"
+SECOND_SCHOOL_PROFILE = dict(
+    name="泉州市第二实验小学",
+    kind="institution",
+    credit_code="12350500MB03182772",
+    office_name="学校办公室",
+    address="福建省泉州市丰泽区东湖街",
+    postal_code="362000",
+    phone="0595-22880000",
+    email="office@qzey.example.cn",
+    website=f"http://{SECOND_SCHOOL_HOSTNAME}:8000/",
+)
+
 
 DEMO_COLLECTION = "演示附件"
 
@@ -415,7 +429,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, reset: bool = False, no_superuser: bool = False, **options):
-        existing = HomePage.objects.filter(slug__in=[BUREAU_SLUG, SCHOOL_SLUG])
+        existing = HomePage.objects.filter(slug__in=[BUREAU_SLUG, SCHOOL_SLUG, SECOND_SCHOOL_SLUG])
         if existing.exists():
             if not reset:
                 self.stdout.write("Demo content is already loaded (use --reset to rebuild).")
@@ -438,11 +452,12 @@ class Command(BaseCommand):
         root = ensure_root()
         bureau_home = self.build_bureau(root)
         school_home = self.build_school(root)
-        self.remove_placeholder(root, [bureau_home, school_home])
+        second_home = self.build_second_school(root)
+        self.remove_placeholder(root, [bureau_home, school_home, second_home])
         # The bureau guides and checks the school's disclosure: its oversight table shows the school.
         from govopen_wagtail.models import OrganisationProfile
 
-        OrganisationProfile.objects.filter(site__root_page=school_home).update(
+        OrganisationProfile.objects.filter(site__root_page__in=[school_home, second_home]).update(
             supervisor=Site.objects.get(root_page=bureau_home))
         self.assign_school_tasks(bureau_home, school_home)
         self.build_privacy(school_home)
@@ -1101,6 +1116,26 @@ class Command(BaseCommand):
                 TaskProgress.objects.create(task=task, unit=lead, period_start=quarter.start,
                                             status=ProgressStatus.DONE, text="本季度完成权责清单调整并公开。")
         return plan
+
+    def build_second_school(self, root: Page) -> Page:
+        """A second school that has only started its disclosure column: its
+        guide is overdue for review and its columns are empty, so the bureau's
+        oversight table ranks it below the first school, with the reasons."""
+        home = root.add_child(instance=HomePage(
+            title="泉州市第二实验小学", slug=SECOND_SCHOOL_SLUG,
+            intro=p("泉州市第二实验小学网站（示例）：信息公开专栏刚刚开设。"),
+        ))
+        site, _ = Site.objects.update_or_create(
+            hostname=SECOND_SCHOOL_HOSTNAME, port=8000,
+            defaults={"root_page": home, "site_name": "泉州市第二实验小学", "is_default_site": False},
+        )
+        set_profile(site, SECOND_SCHOOL_PROFILE)
+        index = publish(home, DisclosureIndexPage(title="信息公开", slug="xxgk"), at(2024, 3, 1))
+        publish(index, DisclosureGuidePage(title="泉州市第二实验小学信息公开指南", slug="zn",
+                                           last_reviewed=dt.date(2024, 3, 1)), at(2024, 3, 1))
+        publish(index, DisclosureColumnPage(title="主动公开内容", slug="zdgk",
+                                            column=DisclosureColumnPage.Column.ACTIVE), at(2024, 3, 1))
+        return home
 
     def assign_school_tasks(self, bureau_home: Page, school_home: Page) -> None:
         """Two tasks of the bureau's plan assigned down to the school, which has
