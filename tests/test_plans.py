@@ -473,3 +473,32 @@ def test_the_office_assigns_from_the_progress_page(client, bureau_and_school):
     assert list(PlanTaskSite.objects.values_list("task", "site")) == [(task.pk, school.site.pk)]
     client.post(url, {"action": "assign", "task": task.pk})  # none chosen: the assignment is withdrawn
     assert not PlanTaskSite.objects.exists()
+
+
+def test_a_unit_the_plan_calls_otherwise_is_mapped_to_the_sites_unit(plan, site):
+    from govopen_wagtail.services.plan_io import parse_unit_map
+
+    OfficeUnit.objects.create(site=site, name="计划财务科")
+    OfficeUnit.objects.create(site=site, name="办公室")
+    rows = xlsx([["工作任务", "具体要求", "责任单位", "时限要求"],
+                 ["1", "预决算公开", "计财科牵头、计划财务科、办公室", "年底前"]])
+    assert not import_plan(plan, "p.xlsx", rows).ok  # 计财科 unknown
+    mapping, bad = parse_unit_map("计财科=计划财务科\n不是映射\n")
+    assert mapping == {"计财科": "计划财务科"} and bad == ["不是映射"]
+    wrong = import_plan(plan, "p.xlsx", rows, unit_map={"计财科": "财务处"})
+    assert not wrong.ok and "财务处" in wrong.errors[0][1]
+    report = import_plan(plan, "p.xlsx", rows, unit_map=mapping)
+    assert report.ok and not report.units_created
+    task = plan.tasks.get()
+    assert [(a.unit.name, a.lead) for a in task.assignments.all()] == [("计划财务科", True), ("办公室", False)]
+
+
+def test_the_annual_report_draws_on_the_year_summary(plan, platform):
+    from govopen_wagtail.models import AnnualReportPage
+    from tests.factories import publish
+
+    data, _source = seed_plans.plan_002()
+    import_plan(plan, "002.docx", data, create_units=True)
+    report = publish(platform.reports, AnnualReportPage(title="2026年报", year=2026))
+    summary = report.plan_summary()
+    assert summary["plan"] == plan and summary["not_done"] == 16 and summary["completed"] == 0

@@ -77,6 +77,9 @@ class WorkPlanImportForm(forms.Form):
             help_text=_("The plan's task table (columns such as 工作任务, 具体要求, 责任单位, 时限要求; merged cells "
                         "and repeated header rows are fine), or a plan in prose with “（责任科室：…）” after each "
                         "task."))
+        self.fields["unit_map"] = forms.CharField(
+            label=_("Units the plan calls otherwise"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("One per line, the name as the plan writes it = the site's unit, e.g. 计财科=计划财务科."))
         self.fields["create_units"] = forms.BooleanField(
             label=_("Create the units that do not exist yet"), required=False,
             help_text=_("Otherwise each unknown unit is listed, and nothing is imported."))
@@ -93,6 +96,13 @@ class WorkPlanImportView(SpreadsheetImportView):
               "replaces the plan's tasks.")
 
     def form_valid(self, form):
+        from ..services.plan_io import parse_unit_map
+
+        self._unit_map, bad = parse_unit_map(form.cleaned_data.get("unit_map", ""))
+        if bad:
+            form.add_error("unit_map", gettext("Write each line as 名称=单位, e.g. 计财科=计划财务科: “%(line)s”.")
+                           % {"line": bad[0]})
+            return self.form_invalid(form)
         self._create_units = form.cleaned_data.get("create_units", False)
         self._page = form.cleaned_data["page"]
         return super().form_valid(form)
@@ -100,7 +110,7 @@ class WorkPlanImportView(SpreadsheetImportView):
     def run_import(self, target, name, data):
         from ..services.plan_io import import_plan
 
-        return import_plan(target, name, data, create_units=self._create_units)
+        return import_plan(target, name, data, create_units=self._create_units, unit_map=self._unit_map)
 
     def success_message(self, report) -> str:
         text = gettext("Imported %(n)d tasks.") % {"n": report.created}

@@ -207,6 +207,23 @@ class AnnualReportPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         counts["on_time"] = concerns.on_time().count()
         return counts if counts["total"] else None
 
+    def plan_summary(self) -> dict | None:
+        """The year's work plan carried out, for sections 一 and 五: tasks
+        completed, carried over and not done (with the tasks not done)."""
+        from .plans import WorkPlanPage
+
+        site = self.get_site() if self.pk else None
+        if site is None or not self.year:
+            return None
+        plan = WorkPlanPage.objects.filter(year=self.year, path__startswith=site.root_page.path).first()
+        if plan is None or not plan.tasks.exists():
+            return None
+        from ..services.plans import year_summary
+
+        summary = year_summary(plan)
+        return {"plan": plan, "completed": len(summary.completed), "carried_over": len(summary.carried_over),
+                "not_done": len(summary.not_done), "not_done_tasks": [r.task for r in summary.not_done][:10]}
+
     def previous_report(self) -> "AnnualReportPage | None":
         site = self.get_site() if self.pk else None
         if site is None:

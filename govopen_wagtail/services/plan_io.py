@@ -242,10 +242,27 @@ class PlanImportReport:
         return not self.errors
 
 
-def import_plan(page, name: str, data: bytes, *, create_units: bool = False) -> PlanImportReport:
+def parse_unit_map(text: str) -> tuple[dict[str, str], list[str]]:
+    """``计财科=计划财务科`` lines (one name as the plan writes it, one as the
+    site's unit is called) → a mapping, and the lines that are not such."""
+    mapping, bad = {}, []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        written, sep, unit = line.replace("＝", "=").partition("=")
+        if not sep or not written.strip() or not unit.strip():
+            bad.append(line.strip())
+            continue
+        mapping[written.strip()] = unit.strip()
+    return mapping, bad
+
+
+def import_plan(page, name: str, data: bytes, *, create_units: bool = False,
+                unit_map: dict[str, str] | None = None) -> PlanImportReport:
     """Replace ``page``'s tasks with those of the file, all or nothing.
-    Units are the site's office units; one the site does not have yet is a
-    problem unless ``create_units``."""
+    Units are the site's office units; a name in ``unit_map`` stands for the
+    unit it maps to; one the site does not have yet is a problem unless
+    ``create_units``."""
     from django.db import transaction
 
     from ..models import OfficeUnit, PlanTask, PlanTaskUnit
@@ -255,6 +272,12 @@ def import_plan(page, name: str, data: bytes, *, create_units: bool = False) -> 
     report.errors = list(checked.errors)
     site = page.get_site()
     known = {u.name: u for u in OfficeUnit.objects.filter(site=site)}
+    for written, unit in (unit_map or {}).items():
+        if unit not in known:
+            report.errors.append(("—", _("“%(written)s” is mapped to “%(unit)s”, which is not one of this site's "
+                                         "office units.") % {"written": written, "unit": unit}))
+        else:
+            known.setdefault(written, known[unit])
     missing: dict[str, str] = {}
     for task in checked.tasks:
         for unit in task.units:
@@ -262,7 +285,8 @@ def import_plan(page, name: str, data: bytes, *, create_units: bool = False) -> 
                 missing.setdefault(unit.name, task.row.place)
     if missing and not create_units:
         report.errors += [(place, _("The unit “%(name)s” is not one of this site's office units. Add it under "
-                                    "Office units, or tick “create the units that do not exist yet”.")
+                                    "Office units, map it to one (e.g. 计财科=计划财务科), or tick “create the "
+                                    "units that do not exist yet”.")
                            % {"name": unit}) for unit, place in missing.items()]
     if report.errors:
         return report
@@ -280,7 +304,14 @@ def import_plan(page, name: str, data: bytes, *, create_units: bool = False) -> 
                 time_limit_text=row.time_limit[:100], due_on=task.limit.due, recurrence=task.limit.recurrence,
                 continuous=task.limit.continuous, source=row.place[:100],
             )
-            PlanTaskUnit.objects.bulk_create([PlanTaskUnit(task=made, unit=known[u.name], lead=u.lead)
-                                              for u in task.units])
+            # Two names the plan writes may map to one unit: keep it once, leading if either leads.
+            units: dict[int, PlanTaskUnit] = {}
+            for u in task.units:
+                unit = known[u.name]
+                if unit.pk in units:
+                    units[unit.pk].lead = units[unit.pk].lead or u.lead
+                else:
+                    units[unit.pk] = PlanTaskUnit(task=made, unit=unit, lead=u.lead)
+            PlanTaskUnit.objects.bulk_create(list(units.values()))
         report.created = len(checked.tasks)
     return report
