@@ -20,7 +20,8 @@ def test_published_report_on_a_phone(demo, phone, shot, axe):
     assert fits_the_screen(phone)
     assert axe(phone) == []
     shot(phone, "annual-report-phone")
-    phone.get_by_role("link", name="年报解读").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="年报解读").click()
     assert "泉州市教育局2025年政府信息公开工作年度报告" in phone.content()
 
 
@@ -29,7 +30,8 @@ def test_generate_and_publish_this_years_report(demo, desktop, staff_login, shot
     page = AnnualReportPage.objects.get(slug=f"nb{year}")
     staff_login(desktop, demo)
     desktop.goto(demo.url + f"/admin/govopen/annual-report/{page.pk}/generate/")
-    desktop.get_by_role("button", name="生成并存入新草稿").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="生成并存入新草稿").click()
     desktop.wait_for_url(f"**/admin/pages/{page.pk}/edit/")
     assert "全部交叉校验通过" in desktop.content()
     shot(desktop, "annual-report-editor-desktop")

@@ -19,7 +19,8 @@ def test_apply_handle_and_read_the_reply(demo, phone, desktop, shot, staff_login
     # A citizen applies on a phone, from the quarterly list's “apply for this”.
     phone.goto(demo.url + PAGE + "list/")
     assert "2025年全市中小学校舍安全检查通报" in phone.content()
-    phone.get_by_role("link", name=re.compile("申请此项.*校舍安全检查通报")).click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=re.compile("申请此项.*校舍安全检查通报")).click()
     assert phone.locator("textarea[name=description]").input_value() == "2025年全市中小学校舍安全检查通报"
     phone.get_by_role("radio", name="公民").check()
     phone.fill("input[name=name]", "手机申请人")
@@ -28,7 +29,8 @@ def test_apply_handle_and_read_the_reply(demo, phone, desktop, shot, staff_login
     phone.get_by_role("radio", name="电子邮件").check()
     phone.get_by_label(re.compile("本人承诺")).check()
     solve_captcha(phone)
-    phone.get_by_role("button", name="提交申请").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交申请").click()
     assert "最后一位应为“X”" in phone.content()
     assert phone.locator("textarea[name=description]").input_value() == "2025年全市中小学校舍安全检查通报"
     assert "电子邮箱" in phone.locator(".govopen-field-error").all_inner_texts()[-1] or "邮箱" in phone.content()
@@ -37,7 +39,8 @@ def test_apply_handle_and_read_the_reply(demo, phone, desktop, shot, staff_login
     solve_captcha(phone)
     assert fits_the_screen(phone)
     shot(phone, "application-form-phone")
-    phone.get_by_role("button", name="提交申请").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交申请").click()
     assert "您的申请已收到" in phone.locator("h1").inner_text()
     number = phone.locator(".govopen-receipt-number").nth(0).inner_text()
     code = phone.locator(".govopen-receipt-number").nth(1).inner_text()
@@ -62,7 +65,8 @@ def test_apply_handle_and_read_the_reply(demo, phone, desktop, shot, staff_login
     desktop.fill("textarea[name=description]", "学校的文件")
     desktop.select_option("select[name=delivery]", "paper")
     desktop.fill("input[name=postal_address]", "泉州市鲤城区中山路1号")
-    desktop.get_by_role("button", name="登记申请").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="登记申请").click()
     desktop.wait_for_selector("text=查询码")
     case = InformationApplication.objects.get(name="来信申请人")
     assert case.received_on == received and case.channel == "post"
@@ -119,7 +123,8 @@ def test_apply_handle_and_read_the_reply(demo, phone, desktop, shot, staff_login
     phone.goto(demo.url + PAGE + "status/")
     phone.fill("input[name=receipt_number]", number)
     phone.fill("input[name=code]", code)
-    phone.get_by_role("button", name="查询").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="查询").click()
     assert "已收到" in phone.locator("[role=status]").inner_text()
     # The letter applicant is answered: staff give them their code; here the
     # office's own look-up shows the state and the letter link.
@@ -131,7 +136,8 @@ def test_apply_handle_and_read_the_reply(demo, phone, desktop, shot, staff_login
     make_letter(online, "reply", sent_on=today)
     phone.fill("input[name=receipt_number]", number)
     phone.fill("input[name=code]", code)
-    phone.get_by_role("button", name="查询").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="查询").click()
     status = phone.locator("article").inner_text()
     assert "已答复" in status and "予以公开" in status and online.reply_number in status
     with phone.expect_download() as download:

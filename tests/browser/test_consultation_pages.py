@@ -23,7 +23,8 @@ def comment_from_a_phone(demo, phone, shot=None) -> ConsultationComment:
     phone.goto(demo.url + "/xxgk/yjzj/")
     first = phone.locator(".govopen-consultation").first
     assert "还剩" in first.inner_text()
-    phone.get_by_role("link", name="关于公开征求《泉州市中小学课后服务管理办法（修订征求意见稿）》意见的公告").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="关于公开征求《泉州市中小学课后服务管理办法（修订征求意见稿）》意见的公告").click()
     assert "截至" in phone.locator(".govopen-window").inner_text()
     assert "24:00" in phone.locator(".govopen-window").inner_text()
     phone.locator("#s-" + ConsultationPage.objects.get(slug="zqyj-after-school").sections()[2]["id"]).get_by_role(
@@ -36,7 +37,8 @@ def comment_from_a_phone(demo, phone, shot=None) -> ConsultationComment:
     assert fits_the_screen(phone)
     if shot:
         shot(phone, "consultation-form-phone")
-    phone.get_by_role("button", name="提交意见").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交意见").click()
     assert "您的意见已收到" in phone.locator("h1").inner_text()
     number = phone.locator(".govopen-receipt-number").inner_text()
     assert "13812345678" not in phone.content()
@@ -56,7 +58,8 @@ def test_comment_moderate_and_read_the_feedback(demo, phone, desktop, shot, staf
     desktop.locator(f'input[name=ids][value="{comment.pk}"]').check()
     desktop.select_option("#govopen-bulk-action", "publish")
     shot(desktop, "moderation-desktop")
-    desktop.get_by_role("button", name="应用于所选意见").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="应用于所选意见").click()
     comment.refresh_from_db()
     assert comment.status == ConsultationComment.Status.PUBLISHED
     phone.goto(demo.url + OPEN)
@@ -72,10 +75,12 @@ def test_comment_moderate_and_read_the_feedback(demo, phone, desktop, shot, staf
     # Staff record the disposition in the admin.
     desktop.goto(demo.url + f"/admin/govopen_wagtail/commentgroup/edit/{comment.group_id}/")
     desktop.select_option("select[name=disposition]", "partly")
-    desktop.get_by_role("button", name="保存").first.click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="保存").first.click()
     desktop.wait_for_selector("text=请说明未（完全）采纳的理由")
     desktop.fill("textarea[name=reason]", "减免对象已在第三条中明确，具体办法另行制定。")
-    desktop.get_by_role("button", name="保存").first.click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="保存").first.click()
     desktop.wait_for_url("**/admin/govopen_wagtail/commentgroup/")
 
     # Every other comment is decided too, then the feedback is published.
@@ -104,7 +109,8 @@ def test_commenting_works_without_javascript(demo, browser):
     page.goto(demo.url + OPEN + "#comment-form")
     page.fill("textarea[name=body]", "无脚本也能提交意见。")
     solve_captcha(page)
-    page.get_by_role("button", name="提交意见").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交意见").click()
     assert "您的意见已收到" in page.locator("h1").inner_text()
     context.close()
 

@@ -14,10 +14,12 @@ def test_filter_open_and_follow_a_repeal(demo, phone, shot):
     shot(phone, "library-phone")
 
     phone.select_option("#f-validity", "repealed")
-    phone.get_by_role("button", name="筛选").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="筛选").click()
     assert "validity=repealed" in phone.url
     assert phone.locator(".govopen-documents > li").count() == 1
-    phone.get_by_role("link", name="泉州市校外培训机构管理暂行办法").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="泉州市校外培训机构管理暂行办法").click()
 
     assert phone.locator(".govopen-validity").first.inner_text() == "已废止"
     notice = phone.locator(".govopen-notice-repealed")
@@ -38,7 +40,8 @@ def test_more_filters_fold_away_on_a_phone(demo, phone):
     assert not phone.locator("#f-year").is_visible()
     phone.get_by_text("更多筛选").click()
     phone.select_option("#f-year", "2019")
-    phone.get_by_role("button", name="筛选").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="筛选").click()
     assert "year=2019" in phone.url
     assert phone.locator("#f-year").is_visible()  # stays open while in use
     assert phone.locator(".govopen-documents > li").count() == 2
@@ -64,9 +67,11 @@ def test_download_pdf_and_verify_it(demo, phone, shot, tmp_path):
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert shown_hash.inner_text() == digest
 
-    phone.get_by_role("link", name="核验您持有的文件是否为发布版本").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="核验您持有的文件是否为发布版本").click()
     phone.set_input_files("#v-file", str(pdf))
-    phone.get_by_role("button", name="核验").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="核验").click()
     result = phone.locator(".govopen-result").inner_text()
     assert "此文件由本文件库发布" in result and "泉教规〔2022〕3号" in result and "最新版本" in result
     assert fits_the_screen(phone)
@@ -75,7 +80,8 @@ def test_download_pdf_and_verify_it(demo, phone, shot, tmp_path):
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(pdf.read_bytes() + b"%")
     phone.set_input_files("#v-file", str(tampered))
-    phone.get_by_role("button", name="核验").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="核验").click()
     assert "没有匹配的发布文件" in phone.locator(".govopen-result").inner_text()
 
 

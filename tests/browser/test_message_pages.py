@@ -15,13 +15,15 @@ from .test_public_pages import fits_the_screen
 def test_report_an_error_from_a_phone_and_read_the_published_answer(demo, phone, desktop, shot, staff_login, axe):
     document = NormativeDocumentPage.objects.get(document_number="泉教规〔2019〕1号")
     phone.goto(demo.url + document.url_path.removeprefix(document.get_site().root_page.url_path[:-1]))
-    phone.get_by_role("link", name=re.compile("报告本页错误")).click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=re.compile("报告本页错误")).click()
     assert document.title in phone.locator(".govopen-message-about").inner_text()
     assert phone.get_by_role("radio", name=re.compile("网站找错|找错")).is_checked()
     phone.fill("textarea[name=body]", "第三条中“2019年”应为“2020年”，请核实更正。")
     phone.fill("input[name=contact_email]", "")
     solve_captcha(phone)
-    phone.get_by_role("button", name="提交留言").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交留言").click()
     # A reply is wanted but no contact given: a clear error, the text kept.
     assert "以便答复" in phone.content()
     assert "应为“2020年”" in phone.locator("textarea[name=body]").input_value()
@@ -30,7 +32,8 @@ def test_report_an_error_from_a_phone_and_read_the_published_answer(demo, phone,
     solve_captcha(phone)
     assert fits_the_screen(phone) and axe(phone) == []
     shot(phone, "message-form-phone")
-    phone.get_by_role("button", name="提交留言").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交留言").click()
     assert "您的留言已受理" in phone.locator("h1").inner_text()
     number = phone.locator(".govopen-receipt-number").nth(0).inner_text()
     code = phone.locator(".govopen-receipt-number").nth(1).inner_text()
@@ -45,19 +48,23 @@ def test_report_an_error_from_a_phone_and_read_the_published_answer(demo, phone,
     # Staff: due in 2 working days, forwarded, answered, published.
     staff_login(desktop, demo)
     desktop.goto(demo.url + "/admin/govopen_wagtail/publicmessage/?kind=error")
-    desktop.get_by_role("link", name=number).first.click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("link", name=number).first.click()
     case = desktop.locator("main").inner_text()
     assert message.due_on.isoformat() in case and "2 个工作日" in case
     shot(desktop, "message-case-desktop")
     desktop.locator("summary", has_text="转办").click()
     desktop.select_option("select[name=forward-unit]", label="办公室")
-    desktop.get_by_role("button", name="转办").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="转办").click()
     assert "已转办" in desktop.locator("main").inner_text()
     desktop.locator("summary", has_text="答复").first.click()
     desktop.fill("textarea[name=reply-text]", "感谢指正，已将第三条中的年份更正为2020年。")
-    desktop.get_by_role("button", name="答复").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="答复").click()
     desktop.locator("summary", has_text="在网站公开").click()
-    desktop.get_by_role("button", name="在网站公开").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="在网站公开").click()
     message.refresh_from_db()
     assert message.state == "answered" and message.published and message.on_time
 
@@ -65,11 +72,13 @@ def test_report_an_error_from_a_phone_and_read_the_published_answer(demo, phone,
     phone.goto(demo.url + "/xxgk/liuyan/status/")
     phone.fill("input[name=receipt_number]", number)
     phone.fill("input[name=code]", code.lower())
-    phone.get_by_role("button", name="查询").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="查询").click()
     assert "已将第三条中的年份更正为2020年" in phone.locator(".govopen-message-reply").inner_text()
     assert fits_the_screen(phone) and axe(phone) == []
     shot(phone, "message-answer-phone")
-    phone.get_by_role("link", name="该答复已在本网站公开").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="该答复已在本网站公开").click()
     assert "reader@example.invalid" not in phone.content()
     phone.goto(demo.url + "/xxgk/liuyan/statistics/")
     assert fits_the_screen(phone) and axe(phone) == []

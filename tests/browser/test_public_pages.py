@@ -27,7 +27,8 @@ def test_platform_on_a_phone(demo, phone, shot):
 def test_guide_on_a_phone(demo, phone, shot):
     phone.goto(demo.url + "/xxgk/zn/")
     assert "泉州市教育局政府信息公开指南" in phone.locator("h1").inner_text()
-    phone.get_by_role("link", name="依申请公开的办理程序").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="依申请公开的办理程序").click()
     assert phone.url.endswith("#application")
     assert phone.locator("#application").is_visible()
     office = phone.locator(".govopen-contact").inner_text()
@@ -40,7 +41,8 @@ def test_guide_on_a_phone(demo, phone, shot):
 def test_applications_entry_leads_to_the_application_page(demo, phone):
     # Without an application page it leads to the guide's section (tests/test_pages.py).
     phone.goto(demo.url + "/xxgk/")
-    phone.get_by_role("link", name="依申请公开").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="依申请公开").click()
     assert phone.url.endswith("/xxgk/ysqgk/")
     assert phone.locator("form button[type=submit]").first.is_visible()
 
@@ -58,11 +60,13 @@ def test_works_without_javascript(demo, browser):
     context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(demo.url + "/xxgk/")
-    page.get_by_role("link", name="政府信息公开指南").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="政府信息公开指南").click()
     assert page.url.endswith("/xxgk/zn/")
     # Language switching is a plain GET form (no token, so pages stay cacheable).
     page.select_option("#site-lang-select", "en")
-    page.get_by_role("button", name="切换").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="切换").click()
     assert "How to apply for information" in page.content()
     context.close()
 
@@ -70,7 +74,8 @@ def test_works_without_javascript(demo, browser):
 def test_english_interface(demo, desktop, shot):
     desktop.goto(demo.url + "/xxgk/")
     desktop.select_option("#site-lang-select", "en")
-    desktop.get_by_role("button", name="切换").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("button", name="切换").click()
     labels = desktop.locator(".govopen-column-label").all_inner_texts()
     assert labels[:4] == ["Disclosure guide", "Disclosure rules", "Statutory active disclosure", "Annual reports"]
     shot(desktop, "platform-desktop-en")
@@ -87,7 +92,8 @@ def test_print_view_and_print_styles(demo, desktop, shot):
     desktop.emulate_media(media="print")
     assert not desktop.locator(".govopen-toc").is_visible()
     desktop.emulate_media(media="screen")
-    desktop.get_by_role("link", name="打印版").click()
+    with desktop.expect_navigation():
+        desktop.get_by_role("link", name="打印版").click()
     assert desktop.url.endswith("/xxgk/zn/print/")
     assert desktop.locator(".govopen-print-issuer").inner_text() == "泉州市教育局"
     shot(desktop, "guide-print")

@@ -18,7 +18,8 @@ from .test_public_pages import fits_the_screen
 def test_demo_queries_find_the_right_page_first(demo, phone, query, first):
     phone.goto(demo.url + "/xxgk/search/")
     phone.fill("input[name=q]", query)
-    phone.get_by_role("button", name="检索").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="检索").click()
     top = phone.locator(".govopen-search-results > li").first
     assert first in top.locator("a").first.inner_text()
     assert fits_the_screen(phone)
@@ -42,5 +43,6 @@ def test_facets_narrow_and_the_page_works_on_a_phone(demo, phone, shot):
     assert 0 < after < before
     assert all("规范性文件" in t for t in phone.locator(".govopen-search-results .govopen-document-meta").all_inner_texts())
     assert fits_the_screen(phone)
-    phone.locator(".govopen-search-results > li a").first.click()
+    with phone.expect_navigation():
+        phone.locator(".govopen-search-results > li a").first.click()
     assert "控辍保学" in phone.locator("h1").inner_text()
