@@ -182,6 +182,11 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_ALL_SITES": [],
     # How much of a page's text is indexed, in characters.
     "SEARCH_MAX_BODY_CHARS": 20000,
+    # A query's results (hits, total, facets) are kept this many seconds, and
+    # dropped at once when anything is published, edited, moved or restricted;
+    # the limit bounds how long a count can lag an index update that raced a
+    # query. 0 asks the backend every time.
+    "SEARCH_CACHE_SECONDS": 300,
     # Replace a non-ASCII slug (Wagtail makes one from a Chinese title, and it
     # becomes a very long percent-encoded address) with a short readable one
     # such as doc-2018-85 or item-20260825; editors can still change it.

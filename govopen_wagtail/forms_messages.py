@@ -14,6 +14,7 @@ from .conf import govopen_settings
 from .forms import captcha_field, contact_phone_validator, new_token, read_token
 from .forms_applications import LookupForm
 from .params import parse_id
+from .restrictions import private_q
 
 SUBJECT_MAX_CHARS = 100
 
@@ -34,7 +35,7 @@ def about_page(page, value) -> "tuple[object | None, bool]":
     if pk is None:
         return None, False
     site = page.get_site()
-    target = (Page.objects.live().public().filter(pk=pk, path__startswith=site.root_page.path)
+    target = (Page.objects.live().exclude(private_q()).filter(pk=pk, path__startswith=site.root_page.path)
               .only("pk", "title", "path", "url_path", "depth").first())
     return (target, True) if target is not None else (None, False)
 

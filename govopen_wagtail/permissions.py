@@ -33,6 +33,7 @@ import operator
 from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
+from .restrictions import private_q
 
 #: Page permissions that put a page's records in a user's scope.
 PAGE_ACTIONS = ("add", "change", "publish")
@@ -244,5 +245,5 @@ def chooser_pages(pages: QuerySet, user) -> QuerySet:
         return pages
     from wagtail.models import Page
 
-    public = Page.objects.live().public().values("pk")
+    public = Page.objects.live().exclude(private_q()).values("pk")
     return pages.filter(scope.page_q() | Q(pk__in=public) | Q(depth=1))

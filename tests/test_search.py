@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from govopen_wagtail.models import DisclosureSearchPage, SearchEntry
 from govopen_wagtail.search import segment
+from govopen_wagtail.search.backends.database import DatabaseBackend
 from tests.factories import (
     issuer,
     make_consultation,
@@ -234,3 +235,39 @@ def test_consultation_snippet_puts_each_heading_before_its_text(platform):
     page = make_consultation(make_consultation_index(platform.index), sections=("第一条", "第二条"))
     body = document_for(page)["body"]
     assert body.index("第一条") < body.index("第一条的内容") < body.index("第二条") < body.index("第二条的内容")
+
+
+class CountingBackend(DatabaseBackend):
+    """The database backend, counting how often it is asked."""
+
+    name = "counting"
+    asked = 0
+
+    def search(self, query):
+        CountingBackend.asked += 1
+        return super().search(query)
+
+
+@override_settings(GOVOPEN_SEARCH_BACKEND={"CLASS": "tests.test_search.CountingBackend", "OPTIONS": {}})
+def test_a_query_asked_again_is_answered_from_the_cache_until_anything_changes(
+        search_page, client, platform, django_capture_on_commit_callbacks):
+    CountingBackend.asked = 0
+    first, _ = plain_titles(client, search_page, q="控辍保学")
+    again, _ = plain_titles(client, search_page, q="控辍保学")
+    assert again == first and CountingBackend.asked == 1
+    client.get(search_page.url, {"q": "控辍保学", "sort": "date"})  # another order is another question
+    assert CountingBackend.asked == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        make_item(platform.active, "控辍保学新举措")
+    now, response = plain_titles(client, search_page, q="控辍保学")
+    assert CountingBackend.asked == 3 and "控辍保学新举措" in now
+    assert response.context["results"].total == len(first) + 1
+
+
+@override_settings(GOVOPEN_SEARCH_BACKEND={"CLASS": "tests.test_search.CountingBackend", "OPTIONS": {}},
+                   GOVOPEN_SEARCH_CACHE_SECONDS=0)
+def test_the_search_cache_can_be_turned_off(search_page, client):
+    CountingBackend.asked = 0
+    plain_titles(client, search_page, q="控辍保学")
+    plain_titles(client, search_page, q="控辍保学")
+    assert CountingBackend.asked == 2

@@ -98,3 +98,20 @@ def test_postgresql_answers_from_the_gin_index(entries):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert dbindex.GIN in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL function")
+def test_postgresql_answers_before_the_word_function_exists_and_after(entries):
+    backend, pages = entries
+    expected = {q: found(backend, q) for q in QUERIES}
+    dbindex.drop(connection)  # as between an upgrade and its migrate
+    assert dbindex.kind(connection) == "array"
+    assert {q: found(backend, q) for q in QUERIES} == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction holds deferred checks
+    assert dbindex.ensure(connection) == "gin"
+    assert {q: found(backend, q) for q in QUERIES} == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [dbindex.TABLE])
+        names = {row[0] for row in cursor.fetchall()}
+    assert dbindex.GIN in names and dbindex.OLD_GIN not in names

@@ -25,6 +25,7 @@ from ..conf import govopen_settings
 from .forms import CROSS_SITE_MESSAGE, SameSitePageForm
 from .mixins import AttachmentBase, IndexNumberMixin
 from .platform import DisclosurePage
+from ..restrictions import private_q
 
 
 class CatalogPage(RoutablePageMixin, DisclosurePage):
@@ -261,7 +262,7 @@ class DisclosureItemPage(IndexNumberMixin, DisclosurePage):
         from .reports import AnnualReportPage
 
         # A 年报解读 links back to the report it explains.
-        context["interpreted_reports"] = AnnualReportPage.objects.live().public().filter(interpretation=self)
+        context["interpreted_reports"] = AnnualReportPage.objects.live().exclude(private_q()).filter(interpretation=self)
         return context
 
     class Meta:

@@ -38,6 +38,7 @@ from ..conf import govopen_settings
 from ..validators import phone_validator
 from .mixins import AttachmentBase, IndexNumberMixin
 from .platform import DisclosurePage
+from ..restrictions import private_q
 
 
 def govopen_tz() -> ZoneInfo:
@@ -153,7 +154,7 @@ class ConsultationIndexPage(DisclosurePage):
         return (
             ConsultationPage.objects.child_of(self)
             .live()
-            .public()
+            .exclude(private_q())
             .with_state_order(now)
             .annotate(
                 published_comments=Count(
@@ -325,7 +326,7 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
     def final_documents(self):
         from .documents import NormativeDocumentPage
 
-        return NormativeDocumentPage.objects.live().public().filter(consultation_page=self).order_by("-published_date")
+        return NormativeDocumentPage.objects.live().exclude(private_q()).filter(consultation_page=self).order_by("-published_date")
 
     # Validation ----------------------------------------------------------
 

@@ -40,6 +40,7 @@ from ..validators import document_number_validator
 from .forms import SameSitePageForm
 from .mixins import AttachmentBase, IndexNumberMixin
 from .platform import DisclosurePage
+from ..restrictions import private_q
 
 
 class Validity(models.TextChoices):
@@ -234,7 +235,7 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
                 "feed/validity/atom/", "api/"]
 
     def documents(self) -> NormativeDocumentQuerySet:
-        return NormativeDocumentPage.objects.live().public().descendant_of(self)
+        return NormativeDocumentPage.objects.live().exclude(private_q()).descendant_of(self)
 
     def filtered(self, params, documents=None) -> tuple[NormativeDocumentQuerySet, dict]:
         """Apply the public filters in ``params`` (a QueryDict).
@@ -308,7 +309,7 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         from ..services import library_cache
 
         context = super().get_context(request, *args, **kwargs)
-        # Built once: .public() looks up view restrictions each time it is called.
+        # Built once: private_q() looks up view restrictions each time it is called.
         base = self.documents()
         documents, state = self.filtered(request.GET, base)
         # The ordered ids for this filter are cached (see library_cache);
@@ -366,9 +367,12 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
                 "years": [d.year for d in base.dates("published_date", "year", order="DESC")],
             }
 
-        context.update(
-            library_cache.cached(library_cache.key(self, "facets", current_stamp=current_stamp), facets)
+        # Read (and unpickled) only when the filter form's fragment is not cached.
+        cached_facets = SimpleLazyObject(
+            lambda: library_cache.cached(library_cache.key(self, "facets", current_stamp=current_stamp), facets)
         )
+        for name in ("issuers", "categories", "years"):
+            context[name] = SimpleLazyObject(lambda name=name: cached_facets[name])
         query = request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
@@ -786,7 +790,7 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
             ValidityEvent.objects.filter(acting_document=self).select_related("document").order_by("pk")
         )
         context["change_notes"] = self.change_notes.filter(minor=False)
-        context["interpretations"] = self.interpretations.live().public().order_by("-first_published_at")
+        context["interpretations"] = self.interpretations.live().exclude(private_q()).order_by("-first_published_at")
         current = list(self.published_files.current().order_by("pk"))
         by_kind = {f.kind: f for f in current if f.kind != PublishedFile.Kind.ATTACHMENT}
         context["downloads"] = [
@@ -1160,7 +1164,7 @@ class InterpretationPage(IndexNumberMixin, DisclosurePage):
         context = super().get_context(request, *args, **kwargs)
         from .reports import AnnualReportPage
 
-        context["interpreted_reports"] = AnnualReportPage.objects.live().public().filter(interpretation=self)
+        context["interpreted_reports"] = AnnualReportPage.objects.live().exclude(private_q()).filter(interpretation=self)
         return context
 
     def metadata_rows(self) -> list[tuple[str, str]]:

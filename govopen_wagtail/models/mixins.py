@@ -22,6 +22,36 @@ class GovopenPageMixin:
         context["govopen_breadcrumbs"] = govopen_settings.BREADCRUMBS
         return context
 
+    def route(self, request, path_components):
+        """Wagtail's routing, in one query for the whole rest of the path.
+
+        Wagtail looks each step of an address up on its own (two queries a
+        level: the child, then its specific type); a document five levels
+        below the platform cost ten. Here the pages along the rest of the path
+        and the ancestors (for the view-restriction check) are read at once, by
+        slug, and only the page that answers is made specific. A page on the
+        way that routes for itself (a routable page, a site's own ``route``) is
+        handed the rest of the path as Wagtail would.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        return fast_route(self, request, path_components)
+
+    def get_view_restrictions(self):
+        # The ancestors were read while routing: no query for them again. The
+        # same queryset is handed to every caller of this request (Wagtail's
+        # check, then the HTTP cache headers), so it is read once.
+        chain = getattr(self, "_govopen_ancestor_ids", None)
+        if chain is None or self.alias_of_id:
+            return super().get_view_restrictions()
+        restrictions = getattr(self, "_govopen_restrictions", None)
+        if restrictions is None:
+            from wagtail.models import PageViewRestriction
+
+            restrictions = PageViewRestriction.objects.filter(page_id__in={*chain, self.pk})
+            self._govopen_restrictions = restrictions
+        return restrictions
+
     def absolute_url(self, request=None) -> str:
         """The page's address as the visitor reached the site (host and scheme
         of the request), not the Site record's hostname, which is often
@@ -104,3 +134,59 @@ class AttachmentBase(Orderable):
 
     class Meta(Orderable.Meta):
         abstract = True
+
+
+def _routes_itself(cls) -> bool:
+    from wagtail.models import Page
+
+    route = getattr(cls, "route", None)
+    return route is not Page.route and route is not GovopenPageMixin.route
+
+
+def fast_route(parent, request, path_components):
+    """Route ``path_components`` below ``parent`` (see ``GovopenPageMixin.route``)."""
+    from django.db.models import Q
+    from django.http import Http404
+    from wagtail.models import Page
+
+    base = getattr(type(parent), "base_page_model", None) or Page
+    components = list(path_components)
+    wanted = [parent.url_path + "/".join(components[: i + 1]) + "/" for i in range(len(components))]
+    below = Q(slug__in=set(components), depth__gt=parent.depth, depth__lte=parent.depth + len(components),
+              path__startswith=parent.path)
+    known = getattr(parent, "_govopen_ancestor_ids", None)
+    handed = getattr(parent, "_govopen_handed", None)
+    if handed is not None and known is not None and handed[0] == tuple(components):
+        # A routable page handing on the rest of the address it was given:
+        # those pages were read with it.
+        rows = handed[1]
+        ancestors = [*known, parent.alias_of_id or parent.pk]
+    elif known is None:
+        steplen = base.steplen
+        above = [parent.path[:k] for k in range(steplen, len(parent.path) + 1, steplen)]
+        rows = list(base.objects.filter(below | Q(path__in=above)))
+        ancestors = [row.alias_of_id or row.pk for row in rows if row.depth <= parent.depth]
+    else:
+        # Routed here in one query already (a routable page handing on the rest).
+        rows = list(base.objects.filter(below))
+        ancestors = [*known, parent.alias_of_id or parent.pk]
+    by_url = {row.url_path: row for row in rows if row.depth > parent.depth}
+    current = parent
+    for i, url_path in enumerate(wanted):
+        child = by_url.get(url_path)
+        if child is None or child.depth != current.depth + 1 or not child.path.startswith(current.path):
+            raise Http404
+        child._cached_parent_obj = current
+        remaining = components[i + 1:]
+        cls = child.specific_class
+        if remaining and cls is not None and not _routes_itself(cls):
+            ancestors.append(child.alias_of_id or child.pk)
+            current = child
+            continue
+        page = child.specific
+        page._cached_parent_obj = current
+        page._govopen_ancestor_ids = ancestors
+        if remaining:
+            page._govopen_handed = (tuple(remaining), rows)
+        return page.route(request, remaining)
+    raise Http404  # not reached: the last component always answers above

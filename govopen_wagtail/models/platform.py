@@ -27,6 +27,7 @@ from ..validators import (
 )
 from . import defaults
 from .mixins import GovopenPageMixin, IndexNumberMixin
+from ..restrictions import private_q
 
 STANDARD_COLUMNS = ("guide", "rules", "active", "reports")
 
@@ -271,24 +272,39 @@ class DisclosureIndexPage(DisclosurePage):
         Each entry has ``key``, ``label`` and ``page`` (``None`` while the
         column has not been set up).
         """
-        children = self.get_children().live().public().specific()
-        by_column: dict[str, Page] = {}
-        others: list[Page] = []
-        for child in children:
-            key = getattr(child, "get_disclosure_column", lambda: None)()
-            if key and key not in by_column:
-                by_column[key] = child
-            elif not key:
-                others.append(child)
+        from ..services import library_cache
+
+        def layout() -> tuple[dict[str, int], list[int]]:
+            # Which child stands for which column is decided by each child's
+            # specific type (and field), so it is worked out once per change
+            # stamp; the links themselves need only the plain pages.
+            by_column: dict[str, int] = {}
+            others: list[int] = []
+            for child in self.get_children().live().exclude(private_q()).specific():
+                key = getattr(child, "get_disclosure_column", lambda: None)()
+                if key and key not in by_column:
+                    by_column[key] = child.pk
+                elif not key:
+                    others.append(child.pk)
+            return by_column, others
+
+        column_ids, other_ids = library_cache.cached(library_cache.key(self, "columns"), layout)
+        wanted = [*column_ids.values(), *other_ids]
+        if self.application_page_id:
+            wanted.append(self.application_page_id)
+        pages = Page.objects.in_bulk(wanted)
+        by_column = {key: pages.get(pk) for key, pk in column_ids.items()}
+        others = [pages[pk] for pk in other_ids if pk in pages]
         site = self.get_site()
         profile = OrganisationProfile.objects.filter(site=site).only("kind").first() if site else None
         labels = column_labels(profile.kind if profile else OrganisationKind.ORGAN)
         entries = [{"key": k, "label": labels[k], "page": by_column.get(k)} for k in STANDARD_COLUMNS]
+        application_page = pages.get(self.application_page_id) if self.application_page_id else None
         entries.append(
             {
                 "key": "applications",
                 "label": labels["applications"],
-                "page": self.application_page if self.application_page_id else by_column.get("applications"),
+                "page": application_page or by_column.get("applications"),
                 "anchor_page": by_column.get("guide"),
             }
         )
@@ -307,7 +323,7 @@ class DisclosureIndexPage(DisclosurePage):
         # edited, moved or restricted (the stamp).
         ids = library_cache.cached(
             library_cache.key(self, "recent", limit),
-            lambda: list(Page.objects.descendant_of(self).live().public().type(*information_models())
+            lambda: list(Page.objects.descendant_of(self).live().exclude(private_q()).type(*information_models())
                          .order_by("-first_published_at", "-pk").values_list("pk", flat=True)[:limit]),
         )
         pages = Page.objects.in_bulk(ids)
@@ -471,7 +487,7 @@ class DisclosureRulesPage(IndexNumberMixin, DisclosurePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.get_children().live().public().order_by("path")
+        context["children"] = self.get_children().live().exclude(private_q()).order_by("path")
         return context
 
 
@@ -523,7 +539,7 @@ class DisclosureColumnPage(DisclosurePage):
         return (
             self.get_children()
             .live()
-            .public()
+            .exclude(private_q())
             .order_by("-first_published_at", "-pk")
         )
 

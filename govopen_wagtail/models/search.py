@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel
 
 from ..conf import govopen_settings
 from .platform import DisclosurePage
+from ..restrictions import private_q
 
 
 class SearchEntry(models.Model):
@@ -64,8 +65,21 @@ class DisclosureSearchPage(DisclosurePage):
             return ""  # a bureau's search opened to the install's schools
         return site.root_page.path
 
-    def get_context(self, request, *args, **kwargs):
+    def search_results(self, query):
+        """The backend's answer, kept under the change stamp (a broad query
+        ranks and counts thousands of entries; its readers ask it again and
+        again), for at most ``GOVOPEN_SEARCH_CACHE_SECONDS``."""
         from ..search.base import get_backend
+        from ..services import library_cache
+
+        seconds = govopen_settings.SEARCH_CACHE_SECONDS
+        if not seconds:
+            return get_backend().search(query)
+        backend = govopen_settings.SEARCH_BACKEND
+        key = library_cache.key(self, "search", repr(backend), repr(query))
+        return library_cache.cached(key, lambda: get_backend().search(query), timeout=seconds)
+
+    def get_context(self, request, *args, **kwargs):
         from ..search.page import parse_query, results_context
 
         context = super().get_context(request, *args, **kwargs)
@@ -76,11 +90,11 @@ class DisclosureSearchPage(DisclosurePage):
             # counts and facets too, not only from the list of hits.
             from wagtail.models import Page
 
-            query.exclude_ids = frozenset(Page.objects.not_public().values_list("pk", flat=True))
+            query.exclude_ids = frozenset(Page.objects.filter(private_q()).values_list("pk", flat=True))
             if govopen_settings.SEARCH_ALL_SITES is not True:
                 query.within_path = self.search_root_path(request)
             try:
-                results = get_backend().search(query)
+                results = self.search_results(query)
             except Exception:  # a search server that is down: say so, not a 500
                 import logging
 

@@ -8,6 +8,7 @@ import logging
 from django.db import transaction
 
 from .base import document_for, get_backend, searchable_models
+from ..restrictions import private_q
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +65,14 @@ def _reindex_id(page_id: int) -> None:
 
 def all_documents():
     for model in searchable_models():
-        for page in model.objects.live().public().order_by("pk").iterator(chunk_size=500):
+        for page in model.objects.live().exclude(private_q()).order_by("pk").iterator(chunk_size=500):
             doc = document_for(page)
             if doc is not None:
                 yield doc
 
 
 def count_documents() -> int:
-    return sum(model.objects.live().public().count() for model in searchable_models())
+    return sum(model.objects.live().exclude(private_q()).count() for model in searchable_models())
 
 
 def register() -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from ..models.documents import Validity
 from ..params import parse_int, parse_year
 from .base import KINDS, SORTS, SearchQuery, clean_text
+from ..restrictions import private_q
 
 MAX_PAGE = 500
 
@@ -79,7 +80,7 @@ def results_context(page, request, query: SearchQuery, results) -> dict:
 
     # An index that lags behind (a restriction added, a server that missed
     # an update) must not lead anyone to a page they may not see.
-    pages_by_id = Page.objects.live().public().in_bulk([h.page_id for h in results.hits])
+    pages_by_id = Page.objects.live().exclude(private_q()).in_bulk([h.page_id for h in results.hits])
     for hit in results.hits:
         target = pages_by_id.get(hit.page_id)
         if target is None:

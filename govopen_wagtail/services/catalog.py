@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext
 from wagtail.models import Page
 
@@ -23,6 +24,7 @@ from .. import params
 from . import library_cache
 from ..models.catalog import CatalogCategory, CatalogPage, DisclosureItemPage
 from ..models.registry import information_models
+from ..restrictions import private_q
 
 
 def load_categories(catalog: CatalogPage) -> list[CatalogCategory]:
@@ -66,7 +68,7 @@ def catalog_items(catalog: CatalogPage, categories: list[CatalogCategory] | None
         source = category.source_page
         if source is not None:
             condition |= Q(path__startswith=source.path, depth__gt=source.depth)
-    return Page.objects.live().public().type(*information_models()).filter(condition)
+    return Page.objects.live().exclude(private_q()).type(*information_models()).filter(condition)
 
 
 def annotate_tree(catalog: CatalogPage) -> list[CatalogCategory]:
@@ -82,7 +84,7 @@ def annotate_tree(catalog: CatalogPage) -> list[CatalogCategory]:
         direct = {
             row["catalog_category"]: (row["n"], row["newest"])
             for row in DisclosureItemPage.objects.live()
-            .public()
+            .exclude(private_q())
             .filter(catalog_category__catalog=catalog)
             .order_by()  # pages are ordered by path, which would split the groups
             .values("catalog_category")
@@ -92,7 +94,7 @@ def annotate_tree(catalog: CatalogPage) -> list[CatalogCategory]:
         extra = {}
         for category in categories:
             if category.source_page_id:
-                row = (Page.objects.live().public().type(*models).descendant_of(category.source_page)
+                row = (Page.objects.live().exclude(private_q()).type(*models).descendant_of(category.source_page)
                        .aggregate(n=Count("pk"), newest=Max("first_published_at")))
                 extra[category.pk] = (row["n"], row["newest"])
         return direct, extra
@@ -216,7 +218,14 @@ def table_context(catalog: CatalogPage, request) -> dict:
     query = {k: v for k, v in (("category", chosen.code if chosen else ""), ("year", year or "")) if v}
     from urllib.parse import urlencode
 
+    # The filter form lists every entry (hundreds of options): rendered once
+    # per stamp, choice, language and set of entries (entries are not pages:
+    # their edits do not move the stamp, so they are part of the key).
+    entries = hashlib.sha256(repr([(c.pk, c.code, c.name, c.depth) for c in categories]).encode()).hexdigest()
+    form_cache_key = library_cache.key(catalog, "catalog-table-form", chosen.pk if chosen else "", year or "",
+                                       this_year, translation.get_language(), entries)
     return {
+        "form_cache_key": form_cache_key,
         "categories": categories,
         "chosen": chosen,
         "year": year,

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,31 +134,40 @@ def _check_window(page: ConsultationPage, data: CommentInput, now: dt.datetime, 
 
 
 def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int]) -> int | None:
-    """The id of the group an identical or near-identical comment is in."""
-    same = (
-        ConsultationComment.objects.filter(consultation_id=page_id, fingerprint=fingerprint, group__isnull=False)
-        .exclude(status=Status.SPAM)
-        .values_list("group_id", flat=True)
-        .first()
-    )
-    if same:
-        return same
+    """The id of the group an identical or near-identical comment is in.
+
+    One query: comments with the same fingerprint come first, then those
+    sharing a MinHash band, whose similarity is computed here."""
     threshold = govopen_settings.CAMPAIGN_SIMILARITY
-    if not threshold or len(grams) < MIN_NEAR_DUPLICATE_LENGTH:
-        return None
-    band_match = Q(band0=bands[0]) | Q(band1=bands[1]) | Q(band2=bands[2]) | Q(band3=bands[3])
+    near = threshold and len(grams) >= MIN_NEAR_DUPLICATE_LENGTH
+    match = Q(fingerprint=fingerprint)
+    if near:
+        match |= Q(band0=bands[0]) | Q(band1=bands[1]) | Q(band2=bands[2]) | Q(band3=bands[3])
     candidates = (
-        ConsultationComment.objects.filter(band_match, consultation_id=page_id, group__isnull=False)
+        ConsultationComment.objects.filter(match, consultation_id=page_id, group__isnull=False)
         .exclude(status=Status.SPAM)
-        .order_by("pk")
-        .values_list("body", "group_id")[:200]
+        .annotate(same=Case(When(fingerprint=fingerprint, then=Value(0)), default=Value(1)))
+        .order_by("same", "pk")
+        .values_list("same", "body", "group_id")[: 200 if near else 1]
     )
     best, best_group = 0.0, None
-    for body, group_id in candidates:
+    for same, body, group_id in candidates:
+        if same == 0:
+            return group_id
         similarity = textcheck.jaccard(grams, textcheck.shingles(body))
         if similarity >= threshold and similarity > best:
             best, best_group = similarity, group_id
     return best_group
+
+
+def _new_group(page) -> int:
+    """A group of its own for a comment unlike any other. Its creation is
+    not written to the group's history: the comment's own history records
+    it (with the group), and staff's later answers to the group are kept."""
+    group = CommentGroup(consultation=page)
+    group.skip_history_when_saving = True
+    group.save()
+    return group.pk
 
 
 class _Duplicate(Exception):
@@ -166,7 +175,7 @@ class _Duplicate(Exception):
 
 
 def submit_comment(
-    consultation_id: int,
+    consultation: int | ConsultationPage,
     data: CommentInput,
     *,
     token: str | None = None,
@@ -209,7 +218,7 @@ def submit_comment(
         if existing is not None:
             return existing, False
     try:
-        comment = _save(consultation_id, data, fields, grams, trusted)
+        comment = _save(consultation, data, fields, grams, trusted)
     except _Duplicate:
         return ConsultationComment.objects.get(submission_token=token), False
     if comment.status == Status.PUBLISHED:
@@ -218,8 +227,13 @@ def submit_comment(
 
 
 @transaction.atomic
-def _save(consultation_id: int, data: CommentInput, fields: dict, grams: set[str], trusted: bool) -> ConsultationComment:
-    page = ConsultationPage.objects.filter(pk=consultation_id).first()
+def _save(
+    consultation: int | ConsultationPage, data: CommentInput, fields: dict, grams: set[str], trusted: bool
+) -> ConsultationComment:
+    if isinstance(consultation, ConsultationPage):
+        page = consultation
+    else:
+        page = ConsultationPage.objects.filter(pk=consultation).first()
     if page is None:
         raise CommentRefused("not_live", _("This consultation does not exist."))
     now = _now()
@@ -236,9 +250,7 @@ def _save(consultation_id: int, data: CommentInput, fields: dict, grams: set[str
     else:
         fields["status"] = Status.PUBLISHED
     bands = [fields[f"band{i}"] for i in range(4)]
-    fields["group_id"] = _find_group(page.pk, fields["fingerprint"], grams, bands) or CommentGroup.objects.create(
-        consultation=page
-    ).pk
+    fields["group_id"] = _find_group(page.pk, fields["fingerprint"], grams, bands) or _new_group(page)
     for _attempt in range(5):
         try:
             with transaction.atomic():

@@ -29,6 +29,7 @@ from .. import ratelimit
 from ..conf import govopen_settings
 from ..files import sha256_of
 from ..models.documents import BINDING, NormativeDocumentPage, PublishedFile, Validity
+from ..restrictions import private_q
 
 logger = logging.getLogger(__name__)
 BLOCK_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "li")
@@ -233,7 +234,7 @@ def recorded_generation(page: NormativeDocumentPage, kind: str = ""):
 def find_by_hash(digest: str, within=None):
     """Published files with this SHA-256, newest first (under ``within``, a page).
     Documents behind a password, login or group restriction are never named."""
-    public = NormativeDocumentPage.objects.live().public().values("pk")
+    public = NormativeDocumentPage.objects.live().exclude(private_q()).values("pk")
     found = PublishedFile.objects.filter(sha256=digest, document_id__in=public)
     if within is not None:
         found = found.filter(document__path__startswith=within.path)

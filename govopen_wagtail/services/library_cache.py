@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Max, Subquery
 from wagtail.models import PageViewRestriction
 
 TIMEOUT = 3600
@@ -30,20 +29,23 @@ def stamp(library) -> tuple:
     (every edit), the validity ledger, and view restrictions (their count
     too, as deleting one is not logged when done in code).
     """
+    from django.db import connection
     from wagtail.models import PageLogEntry, Revision
 
     from ..models import ValidityEvent
 
-    def newest(model):
-        return Max(Subquery(model.objects.order_by("-pk").values("pk")[:1]))
-
-    row = PageLogEntry.objects.aggregate(
-        log=Max("pk"),
-        revision=newest(Revision),
-        event=newest(ValidityEvent),
-        restriction=newest(PageViewRestriction),
-    )
-    return (*row.values(), PageViewRestriction.objects.count())
+    # One statement of scalar subqueries, each answered from an index; an
+    # aggregate over the log with the others inside it made SQLite visit
+    # every log row.
+    q = connection.ops.quote_name
+    parts = [
+        f"(SELECT MAX({q(m._meta.pk.column)}) FROM {q(m._meta.db_table)})"
+        for m in (PageLogEntry, Revision, ValidityEvent, PageViewRestriction)
+    ]
+    parts.append(f"(SELECT COUNT(*) FROM {q(PageViewRestriction._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
 
 
 def key(library, *parts, current_stamp: tuple | None = None) -> str:
@@ -53,9 +55,9 @@ def key(library, *parts, current_stamp: tuple | None = None) -> str:
     return "govopen:library:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached(cache_key: str, compute):
+def cached(cache_key: str, compute, timeout: int = TIMEOUT):
     value = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(cache_key, value, TIMEOUT)
+        cache.set(cache_key, value, timeout)
     return value

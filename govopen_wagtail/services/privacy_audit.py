@@ -25,6 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.html import strip_tags
 
 from .. import privacy, privacy_files
+from ..restrictions import private_q
 
 __all__ = ["AuditSummary", "audit", "page_parts", "screen_page", "allow_for_site", "record", "fingerprint",
            "describe_location", "monthly_trend", "decide", "edit_url"]
@@ -254,7 +255,7 @@ def audit(*, sites: Iterable | None = None, full: bool = False,
     roots = _site_roots()
     chosen = list(sites) if sites is not None else [site for _root, site in roots]
     chosen_ids = {s.pk for s in chosen}
-    pages = Page.objects.live().public()
+    pages = Page.objects.live().exclude(private_q())
     in_sites = {}
     for pk, path, rev, published in pages.values_list("pk", "path", "live_revision_id", "last_published_at"):
         site = _site_of(path, roots)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
-from django.db.models import F, Subquery
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
 
@@ -45,10 +44,16 @@ def message_page_for(request):
     site = Site.find_for_request(request)
     found = None
     if site is not None:
-        root_path = Page.objects.filter(pk=site.root_page_id).values("path")[:1]
-        found = (MessagePage.objects.live().filter(accept_messages=True)
-                 .annotate(root_path=Subquery(root_path)).filter(path__startswith=F("root_path"))
-                 .order_by("path").only("pk", "url_path", "path", "depth").first())
+        root_path = site.root_page.path  # read with the site, no query
+        # Message pages are few on any install: read them all (driven by their
+        # own small table) rather than asking the database to match the path
+        # prefix against every page, which it cannot do with an index.
+        taking = MessagePage.objects.filter(accept_messages=True).values("page_ptr_id")
+        for candidate in (Page.objects.filter(pk__in=taking, live=True)
+                          .order_by("path").only("pk", "url_path", "path", "depth")):
+            if candidate.path.startswith(root_path):
+                found = candidate
+                break
     request._govopen_message_page = found
     return found
 

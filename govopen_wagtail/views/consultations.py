@@ -16,13 +16,7 @@ from . import before_validation, render_page
 def submit_comment_view(page, request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    # A form sent again (double tap, retry after a timeout) is answered with
-    # the first receipt, before the single-use captcha would refuse it.
     nonce = read_token(request.POST.get("token", ""), page.pk)
-    if nonce:
-        earlier = ConsultationComment.objects.filter(consultation=page, submission_token=nonce).first()
-        if earlier is not None:
-            return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[earlier.receipt_number]))
     form = page.comment_form_class()(request.POST, consultation=page)
     early = before_validation(
         page, request, form, "comment",
@@ -30,18 +24,25 @@ def submit_comment_view(page, request):
                 "your text is kept below."),
     )
     if early is not None:
-        return early
+        return _earlier_receipt(page, request, nonce) or early
     if not form.is_valid():
+        # A form sent again (double tap, retry after a timeout) fails the
+        # single-use captcha: it is answered with the first receipt. Looked up
+        # only here, so a first submission pays no query for it.
+        earlier = _earlier_receipt(page, request, nonce)
+        if earlier is not None:
+            return earlier
         form.refresh_token()
         return render_page(page, request, 400, form=form)
     data = form.cleaned_data
     try:
         comment, _created = service.submit_comment(
-            page.pk,
+            page,
             service.CommentInput.from_form(data, section_id=data["section"]),
             token=data["token"],
             client=ratelimit.client_ip(request),
-            token_checked=data["token"] == nonce,  # looked up above
+            # A token already used is caught by the unique constraint on save.
+            token_checked=True,
         )
     except service.CommentRefused as exc:
         form.add_error(None, exc.message)
@@ -49,6 +50,16 @@ def submit_comment_view(page, request):
         return render_page(page, request, 403 if exc.code in ("closed", "not_open", "offline") else 400,
                        form=form, refused=exc.code)
     return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[comment.receipt_number]))
+
+
+def _earlier_receipt(page, request, nonce: str | None):
+    """A redirect to the receipt of the comment this form already sent, if any."""
+    if not nonce:
+        return None
+    earlier = ConsultationComment.objects.filter(consultation=page, submission_token=nonce).first()
+    if earlier is None:
+        return None
+    return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[earlier.receipt_number]))
 
 
 def receipt_view(page, request, number: str):

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext as _
 from .. import params
 from ..models.documents import SubjectCategory, Validity, ValidityEvent, parse_as_of
 from ..services import exports, library_cache
+from ..restrictions import private_q
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -232,7 +233,7 @@ def _document_json(doc, request, detail: bool = False) -> dict:
         ]
         data["interpretations"] = [
             {"title": i.title, "form": i.form, "url": i.absolute_url(request)}
-            for i in doc.interpretations.live().public()
+            for i in doc.interpretations.live().exclude(private_q())
         ]
     return data
 

@@ -143,23 +143,33 @@ class DatabaseBackend:
         return SearchResults(total=total, hits=hits, facets=facets)
 
     def _facets(self, entries) -> dict:
-        def grouped(field):
-            return [
-                (str(k), n)
-                for k, n in entries.order_by().values_list(field).annotate(n=Count("pk")).order_by("-n", field)
-                if k not in ("", None)
-            ]
+        """The total and every facet from one grouped query.
 
-        issuers = Counter()
-        # Not .iterator(): PostgreSQL plans a server-side cursor for its first
-        # rows and scans the table instead of using the word index.
-        for value in entries.exclude(issuers="").values_list("issuers", flat=True):
-            issuers.update(name for name in value.strip("|").split("|") if name)
+        The matches are found once: grouped by all facet fields together, a
+        few hundred combinations at most, whatever the number of matches;
+        each facet is then summed from those. (Six queries, one per facet,
+        each found the same thousands of matches again.)"""
+        fields = ("kind", "year", "category", "validity", "issuers")
+        counts = {name: Counter() for name in fields}
+        total = 0
+        for *values, n in entries.order_by().values_list(*fields).annotate(n=Count("pk")):
+            total += n
+            for name, value in zip(fields, values):
+                if name == "issuers":
+                    for issuer in value.strip("|").split("|") if value else ():
+                        if issuer:
+                            counts["issuers"][issuer] += n
+                elif value not in ("", None):
+                    counts[name][str(value)] += n
+
+        def ranked(name):
+            return sorted(counts[name].items(), key=lambda kv: (-kv[1], kv[0]))
+
         return {
-            "_total": entries.count(),
-            "kind": grouped("kind"),
-            "year": sorted(grouped("year"), key=lambda kv: kv[0], reverse=True),
-            "issuer": issuers.most_common(20),
-            "category": grouped("category"),
-            "validity": grouped("validity"),
+            "_total": total,
+            "kind": ranked("kind"),
+            "year": sorted(ranked("year"), key=lambda kv: kv[0], reverse=True),
+            "issuer": sorted(counts["issuers"].items(), key=lambda kv: (-kv[1], kv[0]))[:20],
+            "category": ranked("category"),
+            "validity": ranked("validity"),
         }

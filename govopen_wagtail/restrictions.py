@@ -1,0 +1,31 @@
+"""Which pages sit behind a view restriction, asked cheaply.
+
+Wagtail's ``PageQuerySet.public()`` reads the restrictions joined to their
+pages. When there are none (most sites), SQLite's planner, given statistics
+for the page table and none for the empty restriction table, walks every
+page to find that out: 16 ms a request at 100,000 pages, more than the rest
+of a listing. Reading the restricted page ids first, and their paths only
+when there are any, costs a fraction of a millisecond either way.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+
+def private_q() -> Q:
+    """Matches pages in a private section (a restricted page and everything below it)."""
+    from wagtail.models import Page, PageViewRestriction
+
+    ids = list(PageViewRestriction.objects.values_list("page_id", flat=True))
+    if not ids:
+        return Q(pk__in=[])  # matches nothing
+    condition = Q()
+    for path in Page.objects.filter(pk__in=ids).values_list("path", flat=True):
+        condition |= Q(path__startswith=path)
+    return condition
+
+
+def public(queryset):
+    """``queryset.public()``, without the slow plan (see above)."""
+    return queryset.exclude(private_q())

@@ -1,0 +1,106 @@
+"""Routing below the platform: the whole rest of an address in one query,
+with Wagtail's answers (404s, drafts, routable pages, view restrictions)."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+
+from govopen_wagtail.models import DisclosureColumnPage, DisclosureItemPage
+from govopen_wagtail.restrictions import private_q
+from tests.factories import count_queries, draft, make_document, make_library, publish
+
+
+def nest(parent, depth):
+    """``depth`` columns one inside another, each a plain govopen page."""
+    pages = []
+    for i in range(depth):
+        parent = publish(parent, DisclosureColumnPage(title=f"栏目{i}", slug=f"c{i}", column="other"))
+        pages.append(parent)
+    return pages
+
+
+def page_queries(client, url) -> tuple[int, int]:
+    client.get(url)  # warm caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    pages = [q for q in ctx.captured_queries if '"wagtailcore_page"' in q["sql"].split("WHERE")[0]
+             and "pageviewrestriction" not in q["sql"]]
+    return response.status_code, len(pages)
+
+
+def test_a_deep_page_costs_the_same_page_queries_as_a_shallow_one(client, platform):
+    shallow = publish(platform.index, DisclosureItemPage(title="浅", slug="shallow"))
+    chain = nest(platform.index, 4)
+    deep = publish(chain[-1], DisclosureItemPage(title="深", slug="deep"))
+    assert deep.depth - shallow.depth == 4
+    status_shallow, shallow_count = page_queries(client, shallow.url)
+    status_deep, deep_count = page_queries(client, deep.url)
+    assert status_shallow == status_deep == 200
+    # Wagtail alone reads two queries per level: eight more for the deep page.
+    assert deep_count <= shallow_count + 1, (shallow_count, deep_count)
+    assert "深" in client.get(deep.url).content.decode()
+
+
+def test_routing_answers_as_wagtail_does(client, platform):
+    chain = nest(platform.index, 3)
+    live = publish(chain[-1], DisclosureItemPage(title="公开的", slug="live"))
+    hidden = draft(chain[-1], DisclosureItemPage(title="草稿", slug="hidden"))
+    assert client.get(live.url).status_code == 200
+    assert client.get(chain[-1].url + "hidden/").status_code == 404  # a draft
+    assert client.get(chain[-1].url + "missing/").status_code == 404
+    assert client.get(chain[0].url + "missing/c2/live/").status_code == 404  # a gap in the middle
+    # A page two levels down is not reachable one level down.
+    assert client.get(chain[0].url + "c2/").status_code == 404
+    # Wagtail serves a live page below an unpublished one: so do we.
+    chain[1].unpublish()
+    assert client.get(live.url).status_code == 200
+    assert hidden.pk and not hidden.live
+
+
+def test_a_routable_page_on_the_way_gets_the_rest_of_the_address(client, platform):
+    library = make_library(platform.index)
+    document = make_document(library, "泉教〔2026〕1号", written=dt.date(2026, 3, 1))
+    assert client.get(library.url + "register/").status_code == 200  # the library's own route
+    assert client.get(document.url).status_code == 200
+    assert client.get(library.url + "register/more/").status_code == 404
+
+
+def test_view_restrictions_still_apply_to_pages_routed_in_one_query(client, platform):
+    chain = nest(platform.index, 3)
+    secret = publish(chain[-1], DisclosureItemPage(title="内部", slug="secret"))
+    PageViewRestriction.objects.create(page=chain[0], restriction_type="password", password="pw")
+    response = client.get(secret.url)
+    assert response.status_code == 200 and "内部" not in response.content.decode()
+    assert 'name="password"' in response.content.decode()
+    routed = Page.find_for_request(client.get(secret.url).wsgi_request, secret.url)
+    assert set(routed.get_view_restrictions()) == set(Page.objects.get(pk=secret.pk).get_view_restrictions())
+
+
+def test_private_sections_are_left_out_without_joining_every_page(platform):
+    chain = nest(platform.index, 2)
+    inside = publish(chain[1], DisclosureItemPage(title="内部", slug="inside"))
+    outside = publish(chain[0], DisclosureItemPage(title="外部", slug="outside"))
+    with CaptureQueriesContext(connection) as ctx:
+        public = set(Page.objects.exclude(private_q()).values_list("pk", flat=True))
+    assert {inside.pk, outside.pk} <= public
+    # The restrictions (none) and then the pages: no join of the two.
+    assert len(ctx) == 2 and not any("JOIN" in q["sql"] for q in ctx.captured_queries)
+    PageViewRestriction.objects.create(page=chain[1], restriction_type="password", password="pw")
+    public = set(Page.objects.exclude(private_q()).values_list("pk", flat=True))
+    assert inside.pk not in public and chain[1].pk not in public and outside.pk in public
+    assert set(Page.objects.public().values_list("pk", flat=True)) == public  # Wagtail's answer
+    assert count_queries(lambda: list(Page.objects.filter(private_q()))) == 3
+
+
+def test_a_page_below_a_routable_page_keeps_its_ancestors_restrictions(client, platform):
+    column = publish(platform.index, DisclosureColumnPage(title="内部栏目", slug="internal", column="other"))
+    library = make_library(column)
+    document = make_document(library, "泉教〔2026〕2号", written=dt.date(2026, 3, 2))
+    assert client.get(document.url).status_code == 200
+    PageViewRestriction.objects.create(page=column, restriction_type="password", password="pw")
+    response = client.get(document.url)
+    assert 'name="password"' in response.content.decode()
+    PageViewRestriction.objects.all().delete()
+    assert client.get(document.url).status_code == 200
