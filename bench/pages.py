@@ -36,18 +36,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "example_site"
-PLAN_FILE = Path("/tmp/govopen_pages_plan.json")
+PLAN_DIR = Path("/tmp")
 
 
 # Building (in a child process with the example site's settings) -----------
 
 
-def build(args) -> None:
+def setup() -> None:
     sys.path[:0] = [str(ROOT), str(SITE), str(ROOT / "bench")]
     os.environ["DJANGO_SETTINGS_MODULE"] = "example_site.settings"
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+
+
+def build(args) -> None:
+    setup()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -110,19 +117,32 @@ def build(args) -> None:
         ("consultation list", consultations.url, 4),
         ("open consultation", opened[0].url, 5),
     ]
+    rows = [{"label": f"plain page, depth {depth}", "url": plain[depth].url} for depth in sorted(plain)]
+    rows += [{"label": label, "url": url, "plain": plain[depth].url} for label, url, depth in plan]
+    count_queries(rows)
+
+
+def count_queries(rows=None) -> None:
+    """The queries one request of each page runs, with the code as it is now
+    (a --reuse run counts again: the site may have been built by older code)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    rows = rows if rows is not None else json.loads(plan_file().read_text())
     client = Client()
-    rows = []
-    for depth in sorted(plain):
+    for row in rows:
+        response = client.get(row["url"])
+        assert response.status_code == 200, (row["url"], response.status_code)
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(plain[depth].url).status_code == 200
-        rows.append({"label": f"plain page, depth {depth}", "url": plain[depth].url, "queries": len(ctx)})
-    for label, url, depth in plan:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        rows.append({"label": label, "url": url, "queries": len(ctx), "plain": plain[depth].url})
-    PLAN_FILE.write_text(json.dumps(rows, ensure_ascii=False))
+            client.get(row["url"])
+        row["queries"] = len(ctx)
+    plan_file().write_text(json.dumps(rows, ensure_ascii=False))
+
+
+def plan_file() -> Path:
+    url = os.environ.get("DATABASE_URL", "")
+    return PLAN_DIR / f"govopen_pages_plan_{'postgresql' if url.startswith('postgres') else 'sqlite'}.json"
 
 
 # Measuring ------------------------------------------------------------------
@@ -198,7 +218,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--reuse", action="store_true", help="measure the site built by the last run")
+    parser.add_argument("--only", default="", help="measure only the pages whose label contains this")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     db_url = os.environ.get("DATABASE_URL") or "sqlite:////tmp/govopen_pages.sqlite3"
@@ -207,6 +229,10 @@ def main() -> None:
     env.pop("REDIS_URL", None)  # local-memory cache: the cached figures are per worker
     if args.build_only:
         build(args)
+        return
+    if args.count_only:
+        setup()
+        count_queries()
         return
     if not args.reuse:
         if db_url.startswith("sqlite:"):
@@ -221,7 +247,9 @@ def main() -> None:
         print(f"Building the site in {db_url} …", flush=True)
         subprocess.run([sys.executable, __file__, "--build-only", "--documents", str(args.documents),
                         "--items", str(args.items), "--search", str(args.search)], env=env, check=True)
-    rows = json.loads(PLAN_FILE.read_text())
+    else:
+        subprocess.run([sys.executable, __file__, "--count-only"], env=env, check=True)
+    rows = json.loads(plan_file().read_text())
     engine = "PostgreSQL" if db_url.startswith("postgres") else "SQLite"
     print(f"\n{engine}; {args.documents} documents, {args.items} catalog items, {args.search} search pages; "
           f"gunicorn {args.workers} workers, {args.connections} connections, {args.rounds} rounds of "
@@ -238,7 +266,7 @@ def main() -> None:
         print(f"\n{'page':32} {'x plain':>8} {'req/s':>8} {'plain':>8} {'queries':>8} {'(plain)':>8}")
         plain_queries = {r["url"]: r["queries"] for r in rows if "plain" not in r}
         for row in rows:
-            if "plain" not in row:
+            if "plain" not in row or args.only not in row["label"]:
                 continue
             ratio, plain_rate, rate = compare(base, row["plain"], row["url"], args.rounds, args.seconds,
                                               args.connections)
@@ -252,7 +280,7 @@ def main() -> None:
     try:
         print("\nBehind Django's cache middleware (local memory, per worker):")
         for row in rows:
-            if row["label"] in ("library listing", "catalog table"):
+            if row["label"] in ("library listing", "catalog table") and args.only in row["label"]:
                 ratio, bare, cached = compare(base, "/bench/bare/", row["url"], args.rounds, args.seconds,
                                               args.connections)
                 print(f"{row['label'] + ', cached':32} {ratio:7.2f}x of the bare Django view "

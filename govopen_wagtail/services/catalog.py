@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from wagtail.models import Page
 
@@ -202,18 +203,24 @@ def table_context(catalog: CatalogPage, request) -> dict:
         library_cache.key(catalog, "catalog-table", chosen.pk if chosen else "", year or "", sources), ordered_ids)
     paginator = Paginator(ids, catalog.per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
-    shown = {p.pk: p for p in Page.objects.filter(pk__in=page_obj.object_list).specific()}
-    page_obj.object_list = [shown[pk] for pk in page_obj.object_list if pk in shown]
-    rows = [
-        {
-            "page": page,
-            "index_number": getattr(page, "index_number", ""),
-            "date": row_date(page),
-            "summary": row_summary(page),
-            "category": category_of(page, categories),
-        }
-        for page in page_obj.object_list
-    ]
+    wanted = list(page_obj.object_list)
+
+    def build_rows():
+        shown = {p.pk: p for p in Page.objects.filter(pk__in=wanted).specific()}
+        return [
+            {
+                "page": page,
+                "index_number": getattr(page, "index_number", ""),
+                "date": row_date(page),
+                "summary": row_summary(page),
+                "category": category_of(page, categories),
+            }
+            for page in (shown[pk] for pk in wanted if pk in shown)
+        ]
+
+    # Read only when the rendered rows are not in the cache (the template's
+    # fragment, keyed below on everything the rows show).
+    rows = SimpleLazyObject(build_rows)
     this_year = timezone.localdate().year
     query = {k: v for k, v in (("category", chosen.code if chosen else ""), ("year", year or "")) if v}
     from urllib.parse import urlencode
@@ -224,8 +231,12 @@ def table_context(catalog: CatalogPage, request) -> dict:
     entries = hashlib.sha256(repr([(c.pk, c.code, c.name, c.depth) for c in categories]).encode()).hexdigest()
     form_cache_key = library_cache.key(catalog, "catalog-table-form", chosen.pk if chosen else "", year or "",
                                        this_year, translation.get_language(), entries)
+    rows_cache_key = library_cache.key(catalog, "catalog-table-rows", chosen.pk if chosen else "", year or "",
+                                       page_obj.number, sources, translation.get_language(), entries,
+                                       request.get_host())
     return {
         "form_cache_key": form_cache_key,
+        "rows_cache_key": rows_cache_key,
         "categories": categories,
         "chosen": chosen,
         "year": year,
