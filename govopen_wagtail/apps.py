@@ -20,6 +20,12 @@ class GovopenWagtailConfig(AppConfig):
         from .services import purge
 
         purge.register()
+        from django.core.signals import request_finished, request_started
+
+        from .services import library_cache
+
+        request_started.connect(library_cache.request_started, dispatch_uid="govopen_request_memo_start")
+        request_finished.connect(library_cache.request_finished, dispatch_uid="govopen_request_memo_end")
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="govopen_search_word_index")

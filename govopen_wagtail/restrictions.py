@@ -13,15 +13,41 @@ from __future__ import annotations
 from django.db.models import Q
 
 
-def private_q() -> Q:
-    """Matches pages in a private section (a restricted page and everything below it)."""
+def restricted_pages() -> dict[int, str]:
+    """The restricted pages' ids and paths.
+
+    Kept under the change stamp (adding, removing or moving a restriction
+    changes it) and read once a request, so every listing, the view check and
+    the HTTP-cache check of a page share one answer.
+    """
+    from .services import library_cache
+
+    return library_cache.memo("restricted", _restricted_under_stamp)
+
+
+def _restricted_under_stamp() -> dict[int, str]:
+    from .services import library_cache
+
+    key = "govopen:restricted:" + "|".join(str(part) for part in library_cache.stamp())
+    return library_cache.cached(key, _read_restricted)
+
+
+def _read_restricted() -> dict[int, str]:
     from wagtail.models import Page, PageViewRestriction
 
     ids = list(PageViewRestriction.objects.values_list("page_id", flat=True))
     if not ids:
+        return {}
+    return dict(Page.objects.filter(pk__in=ids).values_list("pk", "path"))
+
+
+def private_q() -> Q:
+    """Matches pages in a private section (a restricted page and everything below it)."""
+    paths = restricted_pages().values()
+    if not paths:
         return Q(pk__in=[])  # matches nothing
     condition = Q()
-    for path in Page.objects.filter(pk__in=ids).values_list("path", flat=True):
+    for path in paths:
         condition |= Q(path__startswith=path)
     return condition
 

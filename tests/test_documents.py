@@ -280,3 +280,37 @@ def test_a_repeal_that_takes_effect_later_is_announced_now(client, platform):
     assert "废止" in notice
     timeline = html.split('id="govopen-timeline"')[1]
     assert later.isoformat() in timeline
+
+
+def test_a_document_page_is_kept_rendered_until_what_it_shows_changes(client, platform):
+    from django.core.cache import cache
+
+    from govopen_wagtail.models import Validity
+    from tests.factories import count_queries, make_document, make_library
+
+    library = make_library(platform.active)
+    old = make_document(library, "泉教规〔2020〕3号", written=D(2020, 5, 6), title="旧办法")
+    client.get(old.url)
+    cache.clear()
+    cold = count_queries(lambda: client.get(old.url))
+    warm = count_queries(lambda: client.get(old.url))
+    # The metadata, files, ledger, interpretations and history are not read again.
+    assert warm <= cold - 5, (cold, warm)
+
+    today = timezone.localdate()
+    make_document(library, "泉教规〔2026〕10号", written=today - dt.timedelta(days=3), effective=today,
+                  title="新办法", effects=[(old, "repealed")])
+    html = client.get(old.url).content.decode()
+    assert str(Validity.REPEALED.label) in html and "新办法" in html
+    # Another date is rendered for that date, not taken from today's.
+    earlier = client.get(old.url + "?as_of=2021-01-01").content.decode()
+    assert "新办法" not in earlier.split('id="govopen-timeline"')[1]
+    assert str(Validity.IN_FORCE.label) in earlier
+    # A bad date's notice stays on that answer only.
+    assert "网址中的日期无效" in client.get(old.url + "?as_of=2021-13-45").content.decode()
+    assert "网址中的日期无效" not in client.get(old.url).content.decode()
+    # A published edit shows at once.
+    old = old.specific_class.objects.get(pk=old.pk)
+    old.title = "旧办法（修订本）"
+    old.save_revision().publish()
+    assert "旧办法（修订本）" in client.get(old.url).content.decode()

@@ -185,6 +185,9 @@ def test_every_plugin_page_links_to_report_an_error_with_the_page_filled_in(clie
     message = PublicMessage.objects.get()
     assert response.status_code == 200 and message.about_page_id == document.pk
     assert message.about_title == document.title and message.kind == "error"
+    # The link is kept under the change stamp: unpublishing the board removes it at once.
+    board.unpublish()
+    assert "govopen-report-error" not in client.get(document.url).content.decode()
 
 
 def test_no_link_without_a_message_page_and_one_query_with_one(client, platform):

@@ -85,13 +85,75 @@ def test_private_sections_are_left_out_without_joining_every_page(platform):
     with CaptureQueriesContext(connection) as ctx:
         public = set(Page.objects.exclude(private_q()).values_list("pk", flat=True))
     assert {inside.pk, outside.pk} <= public
-    # The restrictions (none) and then the pages: no join of the two.
-    assert len(ctx) == 2 and not any("JOIN" in q["sql"] for q in ctx.captured_queries)
+    # The stamp, the restrictions (none) and then the pages: no join of the two.
+    assert len(ctx) == 3 and not any("JOIN" in q["sql"] for q in ctx.captured_queries)
+    # Until anything changes, the restricted sections come from the cache
+    # (and with none, the filter matches nothing without asking).
+    assert count_queries(lambda: list(Page.objects.filter(private_q()))) == 1
     PageViewRestriction.objects.create(page=chain[1], restriction_type="password", password="pw")
     public = set(Page.objects.exclude(private_q()).values_list("pk", flat=True))
     assert inside.pk not in public and chain[1].pk not in public and outside.pk in public
     assert set(Page.objects.public().values_list("pk", flat=True)) == public  # Wagtail's answer
-    assert count_queries(lambda: list(Page.objects.filter(private_q()))) == 3
+    # A restriction removed in code (Wagtail logs nothing) is seen at once too.
+    PageViewRestriction.objects.all().delete()
+    assert set(Page.objects.exclude(private_q()).values_list("pk", flat=True)) >= {inside.pk, chain[1].pk}
+
+
+def stamp_and_restriction_queries(ctx) -> tuple[int, int]:
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    stamps = sum('MAX("id") FROM "wagtailcore_pagelogentry"' in sql for sql in sqls)
+    restrictions = sum('"wagtailcore_pageviewrestriction"' in sql.split(" WHERE ")[0]
+                       and "wagtailcore_pagelogentry" not in sql for sql in sqls)
+    return stamps, restrictions
+
+
+def test_a_page_reads_the_change_stamp_once_and_no_restrictions_when_there_are_none(client, platform):
+    elsewhere = publish(platform.index, DisclosureItemPage(title="别处", slug="elsewhere"))
+    library = make_library(platform.index)
+    document = make_document(library, "泉教〔2026〕3号", written=dt.date(2026, 3, 3))
+    for url in (platform.index.url, library.url, document.url):
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        # The platform's columns and newest items, the library's listing, the
+        # view check, the HTTP-cache check and the "report an error" link all
+        # asked for these before.
+        assert stamp_and_restriction_queries(ctx) == (1, 0), url
+    PageViewRestriction.objects.create(page=library, restriction_type="password", password="pw")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(document.url)
+    assert 'name="password"' in response.content.decode()
+    assert stamp_and_restriction_queries(ctx)[0] == 1
+    # Elsewhere on the site nothing is restricted: no restriction read there.
+    client.get(elsewhere.url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(elsewhere.url).status_code == 200
+    assert stamp_and_restriction_queries(ctx) == (1, 0)
+
+
+def test_the_stamp_is_kept_for_one_safe_request_only(db):
+    from govopen_wagtail.services import library_cache
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            library_cache.stamp()
+            library_cache.stamp()
+        return len(ctx)
+
+    assert reads() == 2  # outside a request: read every time
+    library_cache.request_started(environ={"REQUEST_METHOD": "GET"})
+    try:
+        assert reads() == 1
+        assert reads() == 0
+    finally:
+        library_cache.request_finished()
+    assert reads() == 2
+    # A POST may write and then read: it sees its own change.
+    library_cache.request_started(environ={"REQUEST_METHOD": "POST"})
+    try:
+        assert reads() == 2
+    finally:
+        library_cache.request_finished()
 
 
 def test_a_page_below_a_routable_page_keeps_its_ancestors_restrictions(client, platform):
@@ -104,3 +166,12 @@ def test_a_page_below_a_routable_page_keeps_its_ancestors_restrictions(client, p
     assert 'name="password"' in response.content.decode()
     PageViewRestriction.objects.all().delete()
     assert client.get(document.url).status_code == 200
+
+
+def test_a_page_object_kept_longer_than_a_request_sees_a_restriction_added_later(platform):
+    # Indexing and other code outside a request hold on to page objects: a
+    # restriction added afterwards must still hide the page.
+    page = publish(platform.index, DisclosureItemPage(title="稍后受限", slug="later"))
+    assert not page.get_view_restrictions().exists()
+    PageViewRestriction.objects.create(page=page, restriction_type="password", password="pw")
+    assert page.get_view_restrictions().exists()

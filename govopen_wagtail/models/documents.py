@@ -773,11 +773,44 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
         return rows
 
     def get_context(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+
+        from ..services.fragments import cached_html
+
         context = super().get_context(request, *args, **kwargs)
         on, as_of_ok = parse_as_of(request.GET.get("as_of"))
         context["as_of"] = on
         context["as_of_invalid"] = not as_of_ok
         context["is_today"] = on == timezone.localdate()
+        # The document itself (metadata, files, what it amends, its history)
+        # changes only with the stamp or the date: rendered once and kept.
+        # The consultation beside it changes state by the clock, so it is not.
+        parts = {}
+
+        def render(name: str) -> str:
+            if not parts:
+                parts.update(self.document_context(request, on))
+                parts["_context"] = {**context, **parts}
+            return render_to_string(f"govopen_wagtail/includes/{name}.html", parts["_context"], request=request)
+
+        vary = (on.isoformat(), context["is_today"], context["as_of_invalid"], request.path)
+        context["document_main"] = cached_html(request, self, "document-main", lambda: render("document_main"), *vary)
+        context["document_history"] = cached_html(
+            request, self, "document-history", lambda: render("document_history"), *vary
+        )
+        consultation = (
+            self.consultation_page if self.consultation_page_id and self.consultation_page.live else None
+        )
+        context["consultation"] = consultation
+        if consultation is not None and consultation.state_at() == "feedback":
+            context["consultation_feedback_url"] = consultation.get_url(request) + consultation.reverse_subpage(
+                "feedback"
+            )
+        return context
+
+    def document_context(self, request, on: dt.date) -> dict:
+        """What the document's parts show on the date ``on`` (see :meth:`get_context`)."""
+        context: dict = {}
         context["validity"] = self.validity_on(on)
         context["validity_label"] = Validity(context["validity"]).label
         events = list(self.validity_events.select_related("acting_document").order_by("effective_date", "pk"))
@@ -801,14 +834,6 @@ class NormativeDocumentPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage)
             )
         ]
         context["attachments"] = [f for f in current if f.kind == PublishedFile.Kind.ATTACHMENT]
-        consultation = (
-            self.consultation_page if self.consultation_page_id and self.consultation_page.live else None
-        )
-        context["consultation"] = consultation
-        if consultation is not None and consultation.state_at() == "feedback":
-            context["consultation_feedback_url"] = consultation.get_url(request) + consultation.reverse_subpage(
-                "feedback"
-            )
         context["download_base"] = self.get_url(request)
         library = self.get_parent()
         context["verify_url"] = library.get_url(request) + "verify/"

@@ -38,17 +38,30 @@ class GovopenPageMixin:
         return fast_route(self, request, path_components)
 
     def get_view_restrictions(self):
-        # The ancestors were read while routing: no query for them again. The
-        # same queryset is handed to every caller of this request (Wagtail's
-        # check, then the HTTP cache headers), so it is read once.
-        chain = getattr(self, "_govopen_ancestor_ids", None)
-        if chain is None or self.alias_of_id:
-            return super().get_view_restrictions()
+        # Asked by Wagtail's check, then by the HTTP cache headers: a page
+        # routed for this request keeps the answer (a page object that lives
+        # longer, as in indexing, asks again). When no restricted page is this
+        # page or above it (the restricted pages are known from the stamp's
+        # cache, read once a request), there is nothing to read at all.
         restrictions = getattr(self, "_govopen_restrictions", None)
-        if restrictions is None:
-            from wagtail.models import PageViewRestriction
+        if restrictions is not None:
+            return restrictions
+        from wagtail.models import PageViewRestriction
 
+        from ..restrictions import restricted_pages
+
+        restricted = restricted_pages()
+        chain = getattr(self, "_govopen_ancestor_ids", None)
+        if not restricted or (chain is not None and not self.alias_of_id
+                              and not restricted.keys() & {*chain, self.pk}):
+            # An alias takes its source's restrictions (Wagtail): an alias
+            # above this page is in the routing chain as its source's id.
+            restrictions = PageViewRestriction.objects.none()
+        elif chain is None or self.alias_of_id:
+            restrictions = super().get_view_restrictions()
+        else:
             restrictions = PageViewRestriction.objects.filter(page_id__in={*chain, self.pk})
+        if chain is not None:
             self._govopen_restrictions = restrictions
         return restrictions
 

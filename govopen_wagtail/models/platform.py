@@ -265,13 +265,40 @@ class DisclosureIndexPage(DisclosurePage):
                 allowed.append(model)
         return allowed
 
-    def columns(self) -> list[dict]:
+    def columns(self, request=None, pages: dict | None = None) -> list[dict]:
         """The four standard columns in their fixed order, then applications,
         then any other sections placed here (consultations, a library …).
 
         Each entry has ``key``, ``label`` and ``page`` (``None`` while the
-        column has not been set up).
+        column has not been set up). ``pages``: the pages by id, when the
+        caller has read them already (see :meth:`get_context`).
         """
+        column_ids, other_ids = self._column_layout()
+        if pages is None:
+            pages = Page.objects.in_bulk(self._column_page_ids(column_ids, other_ids))
+        by_column = {key: pages.get(pk) for key, pk in column_ids.items()}
+        others = [pages[pk] for pk in other_ids if pk in pages]
+        if request is not None:
+            # The site's settings, read once for the request (its templates read them too).
+            profile = OrganisationProfile.for_request(request)
+        else:
+            site = self.get_site()
+            profile = OrganisationProfile.objects.filter(site=site).only("kind").first() if site else None
+        labels = column_labels(profile.kind if profile else OrganisationKind.ORGAN)
+        entries = [{"key": k, "label": labels[k], "page": by_column.get(k)} for k in STANDARD_COLUMNS]
+        application_page = pages.get(self.application_page_id) if self.application_page_id else None
+        entries.append(
+            {
+                "key": "applications",
+                "label": labels["applications"],
+                "page": application_page or by_column.get("applications"),
+                "anchor_page": by_column.get("guide"),
+            }
+        )
+        entries += [{"key": "section", "label": child.title, "page": child} for child in others]
+        return entries
+
+    def _column_layout(self) -> tuple[dict[str, int], list[int]]:
         from ..services import library_cache
 
         def layout() -> tuple[dict[str, int], list[int]]:
@@ -288,31 +315,15 @@ class DisclosureIndexPage(DisclosurePage):
                     others.append(child.pk)
             return by_column, others
 
-        column_ids, other_ids = library_cache.cached(library_cache.key(self, "columns"), layout)
+        return library_cache.cached(library_cache.key(self, "columns"), layout)
+
+    def _column_page_ids(self, column_ids: dict[str, int], other_ids: list[int]) -> list[int]:
         wanted = [*column_ids.values(), *other_ids]
         if self.application_page_id:
             wanted.append(self.application_page_id)
-        pages = Page.objects.in_bulk(wanted)
-        by_column = {key: pages.get(pk) for key, pk in column_ids.items()}
-        others = [pages[pk] for pk in other_ids if pk in pages]
-        site = self.get_site()
-        profile = OrganisationProfile.objects.filter(site=site).only("kind").first() if site else None
-        labels = column_labels(profile.kind if profile else OrganisationKind.ORGAN)
-        entries = [{"key": k, "label": labels[k], "page": by_column.get(k)} for k in STANDARD_COLUMNS]
-        application_page = pages.get(self.application_page_id) if self.application_page_id else None
-        entries.append(
-            {
-                "key": "applications",
-                "label": labels["applications"],
-                "page": application_page or by_column.get("applications"),
-                "anchor_page": by_column.get("guide"),
-            }
-        )
-        entries += [{"key": "section", "label": child.title, "page": child} for child in others]
-        return entries
+        return wanted
 
-    def recent_items(self, limit: int | None = None):
-        """The newest published disclosure information under this column."""
+    def _recent_ids(self, limit: int | None = None) -> list[int]:
         from .registry import information_models
 
         from ..services import library_cache
@@ -321,18 +332,25 @@ class DisclosureIndexPage(DisclosurePage):
         # Sorting everything below the platform by date costs at a bureau's
         # size; the newest ids are cached until anything is published,
         # edited, moved or restricted (the stamp).
-        ids = library_cache.cached(
+        return library_cache.cached(
             library_cache.key(self, "recent", limit),
             lambda: list(Page.objects.descendant_of(self).live().exclude(private_q()).type(*information_models())
                          .order_by("-first_published_at", "-pk").values_list("pk", flat=True)[:limit]),
         )
-        pages = Page.objects.in_bulk(ids)
+
+    def recent_items(self, limit: int | None = None, pages: dict | None = None):
+        """The newest published disclosure information under this column."""
+        ids = self._recent_ids(limit)
+        if pages is None:
+            pages = Page.objects.in_bulk(ids)
         return [pages[pk] for pk in ids if pk in pages]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["columns"] = self.columns()
-        context["recent_items"] = self.recent_items()
+        # The column links and the newest items are plain pages: one read for both.
+        pages = Page.objects.in_bulk([*self._column_page_ids(*self._column_layout()), *self._recent_ids()])
+        context["columns"] = self.columns(request, pages=pages)
+        context["recent_items"] = self.recent_items(pages=pages)
         return context
 
 

@@ -57,7 +57,13 @@ class DisclosureSearchPage(DisclosurePage):
     def search_root_path(self, request) -> str:
         """The tree this search covers: the page's own site, or (by
         GOVOPEN_SEARCH_ALL_SITES = ["school.example.cn", …] on a bureau) more."""
-        site = self.get_site()
+        from wagtail.models import Site
+
+        # The request's site (read once a request) when this page is in it;
+        # the page's own otherwise (one query).
+        site = Site.find_for_request(request) if request is not None else None
+        if site is None or not self.path.startswith(site.root_page.path):
+            site = self.get_site()
         if site is None:
             return ""
         extra = govopen_settings.SEARCH_ALL_SITES

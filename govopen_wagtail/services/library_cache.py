@@ -13,26 +13,59 @@ so documents still expire at midnight with nothing to run.
 from __future__ import annotations
 
 import hashlib
+from typing import Any, Callable
 
+from asgiref.local import Local
 from django.core.cache import cache
 from wagtail.models import PageViewRestriction
 
 TIMEOUT = 3600
 
+# What one GET reads more than once (the stamp, the restricted sections) is
+# read once: a page, its listings, the HTTP-cache check and the “report an
+# error” link each asked again. Only safe requests keep a memo, so a POST
+# that writes and then reads sees its own change.
+_request = Local()
 
-def stamp(library) -> tuple:
+
+def request_started(sender=None, environ=None, scope=None, **kwargs) -> None:
+    method = (environ or {}).get("REQUEST_METHOD") or (scope or {}).get("method")
+    _request.memo = {} if method in ("GET", "HEAD") else None
+
+
+def request_finished(sender=None, **kwargs) -> None:
+    _request.memo = None
+
+
+def memo(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per safe request (every time outside one)."""
+    values = getattr(_request, "memo", None)
+    if values is None:
+        return compute()
+    if name not in values:
+        values[name] = compute()
+    return values[name]
+
+
+def stamp(library=None) -> tuple:
     """Changes whenever anything a listing shows can have changed.
 
     Built from maxima of primary keys, which the database reads from an
     index, so it costs the same for ten documents or a hundred thousand:
     Wagtail's page log (publish, unpublish, move, delete, copy), revisions
-    (every edit), the validity ledger, and view restrictions (their count
-    too, as deleting one is not logged when done in code).
+    (every edit), the validity ledger, the published Word/PDF files (made
+    after a publish, which a document page shows with their hashes), and
+    view restrictions (their count too, as deleting one is not logged when
+    done in code).
     """
+    return memo("stamp", _read_stamp)
+
+
+def _read_stamp() -> tuple:
     from django.db import connection
     from wagtail.models import PageLogEntry, Revision
 
-    from ..models import ValidityEvent
+    from ..models import PublishedFile, ValidityEvent
 
     # One statement of scalar subqueries, each answered from an index; an
     # aggregate over the log with the others inside it made SQLite visit
@@ -40,7 +73,7 @@ def stamp(library) -> tuple:
     q = connection.ops.quote_name
     parts = [
         f"(SELECT MAX({q(m._meta.pk.column)}) FROM {q(m._meta.db_table)})"
-        for m in (PageLogEntry, Revision, ValidityEvent, PageViewRestriction)
+        for m in (PageLogEntry, Revision, ValidityEvent, PublishedFile, PageViewRestriction)
     ]
     parts.append(f"(SELECT COUNT(*) FROM {q(PageViewRestriction._meta.db_table)})")
     with connection.cursor() as cursor:

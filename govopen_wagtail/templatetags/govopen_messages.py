@@ -33,10 +33,11 @@ def days(value) -> str:
 
 def message_page_for(request):
     """The live message page of the request's site that takes messages, or
-    None: one query per request, whatever the page shows."""
+    None; kept under the change stamp (publishing, unpublishing or editing a
+    message page changes it), so most requests read nothing for it."""
     from wagtail.models import Page, Site
 
-    from ..models.messages import MessagePage
+    from ..services import library_cache
 
     cached = getattr(request, "_govopen_message_page", _NOT_FOUND)
     if cached is not _NOT_FOUND:
@@ -44,18 +45,28 @@ def message_page_for(request):
     site = Site.find_for_request(request)
     found = None
     if site is not None:
-        root_path = site.root_page.path  # read with the site, no query
-        # Message pages are few on any install: read them all (driven by their
-        # own small table) rather than asking the database to match the path
-        # prefix against every page, which it cannot do with an index.
-        taking = MessagePage.objects.filter(accept_messages=True).values("page_ptr_id")
-        for candidate in (Page.objects.filter(pk__in=taking, live=True)
-                          .order_by("path").only("pk", "url_path", "path", "depth")):
-            if candidate.path.startswith(root_path):
-                found = candidate
-                break
+        key = library_cache.key(site, "message-page", site.root_page.path)
+        fields = library_cache.cached(key, lambda: _message_page_fields(site.root_page.path))
+        if fields:
+            found = Page(**fields)
     request._govopen_message_page = found
     return found
+
+
+def _message_page_fields(root_path: str) -> dict:
+    from wagtail.models import Page
+
+    from ..models.messages import MessagePage
+
+    # Message pages are few on any install: read them all (driven by their
+    # own small table) rather than asking the database to match the path
+    # prefix against every page, which it cannot do with an index.
+    taking = MessagePage.objects.filter(accept_messages=True).values("page_ptr_id")
+    for candidate in (Page.objects.filter(pk__in=taking, live=True)
+                      .order_by("path").values("id", "url_path", "path", "depth")):
+        if candidate["path"].startswith(root_path):
+            return candidate
+    return {}  # cached too: a site without a message page asks nothing either
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,36 @@
+"""Parts of public pages kept as rendered HTML under the change stamp.
+
+A normative document's metadata, files and history, or a listing's rows,
+take a dozen queries and hundreds of template nodes to render, and change
+only when something is published, edited, moved, restricted or recorded
+(the stamp, :func:`govopen_wagtail.services.library_cache.stamp`) or when
+the date turns (pass it in ``vary`` where the part depends on it). So they
+are rendered once and kept, per language and site (links are written
+relative to the site that asked). A preview is never kept.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from . import library_cache
+
+
+def cached_html(request, page, name: str, render: Callable[[], str], *vary,
+                timeout: int = library_cache.TIMEOUT) -> SafeString:
+    """``render()``'s HTML for ``page``, kept under the stamp and ``vary``."""
+    if getattr(request, "is_preview", False):
+        return mark_safe(render())
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)  # kept on the request by Wagtail
+    key = library_cache.key(page, "fragment", name, get_language(), getattr(site, "pk", None), *vary)
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, timeout)
+    return mark_safe(html)
