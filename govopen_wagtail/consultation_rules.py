@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -95,6 +96,19 @@ def days_remaining(closes_at: dt.datetime, now: dt.datetime) -> int:
     """Whole days left (a part of a day counts as a day); 0 once closed."""
     seconds = (closes_at - now).total_seconds()
     return max(0, math.ceil(seconds / 86400))
+
+
+def next_change(windows: Iterable[tuple[dt.datetime, dt.datetime]], now: dt.datetime) -> dt.datetime | None:
+    """The first instant after ``now`` at which a list of these windows reads
+    differently: one opens, closes, or has a whole day fewer left (see
+    :func:`days_remaining`). ``None`` when none will change by the clock."""
+    moments = []
+    for opens_at, closes_at in windows:
+        if now < opens_at:
+            moments.append(opens_at)
+        elif now < closes_at:
+            moments.append(closes_at - dt.timedelta(days=days_remaining(closes_at, now) - 1))
+    return min(moments, default=None)
 
 
 def window_length_days(opens_at: dt.datetime, closes_at: dt.datetime) -> float:

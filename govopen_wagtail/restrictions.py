@@ -28,8 +28,7 @@ def restricted_pages() -> dict[int, str]:
 def _restricted_under_stamp() -> dict[int, str]:
     from .services import library_cache
 
-    key = "govopen:restricted:" + "|".join(str(part) for part in library_cache.stamp())
-    return library_cache.cached(key, _read_restricted)
+    return library_cache.cached(library_cache.key(None, "restricted-pages"), _read_restricted)
 
 
 def _read_restricted() -> dict[int, str]:

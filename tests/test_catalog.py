@@ -5,6 +5,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
@@ -221,5 +223,26 @@ def test_cached_counts_and_rows_follow_every_change(catalog, platform, client):
     PageViewRestriction.objects.create(page=items[0], restriction_type="password", password="x")
     assert "1 条" in client.get(catalog.url).content.decode()
     assert items[0].title not in client.get(catalog.url + "table/").content.decode()
-    CatalogCategory.objects.filter(catalog=catalog, code="05-01").update(name="改过名称的事项")
-    assert "改过名称的事项" in client.get(catalog.url).content.decode()  # the cached tree follows entry edits
+    # The cached tree and table follow entry edits (as the admin saves them),
+    # additions and deletions, though entries are not pages.
+    entry = CatalogCategory.objects.get(catalog=catalog, code="05-01")
+    entry.name = "改过名称的事项"
+    entry.save()
+    assert "改过名称的事项" in client.get(catalog.url).content.decode()
+    assert "改过名称的事项" in client.get(catalog.url + "table/").content.decode()
+    added = CatalogCategory.objects.create(catalog=catalog, code="99", name="新增的一级事项", sort_order=999)
+    assert "新增的一级事项" in client.get(catalog.url).content.decode()
+    assert "新增的一级事项" in client.get(catalog.url + "table/").content.decode()
+    added.delete()
+    assert "新增的一级事项" not in client.get(catalog.url).content.decode()
+    assert "新增的一级事项" not in client.get(catalog.url + "table/").content.decode()
+
+
+def test_a_kept_catalog_tree_reads_no_entries(catalog, platform, client):
+    file_items(catalog, platform, 3)
+    client.get(catalog.url)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(catalog.url).content.decode()
+    assert "3 条" in html
+    assert not any("govopen_wagtail_catalogcategory" in q["sql"].split(" WHERE ")[0].split("SELECT (SELECT")[0]
+                   for q in ctx.captured_queries), [q["sql"][:80] for q in ctx.captured_queries]

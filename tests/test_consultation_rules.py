@@ -48,3 +48,25 @@ def test_days_remaining_counts_part_days_and_stops_at_zero():
     assert rules.days_remaining(closes, at(2026, 12, 24, 23, 59)) == 1
     assert rules.days_remaining(closes, at(2026, 12, 23, 0)) == 2
     assert rules.days_remaining(closes, at(2026, 12, 25, 0, 0, 1)) == 0
+
+
+def test_next_change_is_the_first_opening_closing_or_day_less_left():
+    import datetime as dt
+
+    from govopen_wagtail.consultation_rules import days_remaining, next_change
+
+    now = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.timezone.utc)
+    day = dt.timedelta(days=1)
+    closing = now + 2 * day + dt.timedelta(hours=1)  # 3 days left, 2 in an hour
+    assert next_change([(now - day, closing)], now) == now + dt.timedelta(hours=1)
+    assert days_remaining(closing, now + dt.timedelta(hours=1)) == 2
+    assert days_remaining(closing, now + dt.timedelta(minutes=59)) == 3
+    # The last day: the change is the closing itself.
+    assert next_change([(now - day, now + dt.timedelta(hours=5))], now) == now + dt.timedelta(hours=5)
+    # Exactly whole days left: the next change is a day on.
+    assert next_change([(now - day, now + 3 * day)], now) == now + day
+    # An upcoming one changes when it opens; the earliest of several wins; closed ones never.
+    opening = now + dt.timedelta(minutes=30)
+    assert next_change([(now - day, closing), (opening, opening + 30 * day), (now - 40 * day, now - 10 * day)],
+                       now) == opening
+    assert next_change([(now - 40 * day, now - 10 * day)], now) is None

@@ -219,3 +219,60 @@ def test_editors_can_create_and_edit_consultations_in_the_admin(index, admin_cli
         assert tab in html
     page = make_consultation(index)
     assert client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).status_code == 200
+
+
+def test_the_kept_listing_follows_comments_and_the_clock(index, client, admin_user):
+    from unittest import mock
+
+    from govopen_wagtail.services.comments import moderate, submit_comment
+    from tests.factories import comment_input
+
+    now = timezone.now()
+    # 2 days and an hour left: "3 days"; in an hour it reads "2 days".
+    consultation = make_consultation(index, title="课后服务方案", opens=now - dt.timedelta(days=28, hours=23),
+                                     closes=now + dt.timedelta(days=2, hours=1))
+    html = client.get(index.url).content.decode()
+    assert "还剩 3 天" in html and "已公开意见 0 条" in html
+    kept = count_queries(lambda: client.get(index.url))
+    comment, _created = submit_comment(consultation, comment_input())
+    assert "已公开意见 0 条" in client.get(index.url).content.decode()  # received, not yet published
+    moderate([comment.pk], "publish", admin_user)
+    assert "已公开意见 1 条" in client.get(index.url).content.decode()
+    assert count_queries(lambda: client.get(index.url)) == kept
+    with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(hours=2)):
+        assert "还剩 2 天" in client.get(index.url).content.decode()
+    with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(days=3)):
+        html = client.get(index.url).content.decode()
+    assert "govopen-consultation-closed" in html and "还剩" not in html
+
+
+def test_a_kept_consultation_page_follows_edits_comments_and_the_clock(index, client, admin_user):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from govopen_wagtail.services.comments import moderate, submit_comment
+    from tests.factories import comment_input
+
+    now = timezone.now()
+    page = make_consultation(index, title="课后服务方案", opens=now - dt.timedelta(days=28, hours=23),
+                             closes=now + dt.timedelta(days=2, hours=1))
+    html = client.get(page.url).content.decode()
+    assert "还剩 3 天" in html and 'id="comment-form"' in html
+    cache.clear()
+    cold = count_queries(lambda: client.get(page.url))
+    warm = count_queries(lambda: client.get(page.url))
+    assert warm <= cold - 4, (cold, warm)  # notices, final documents, attachments, comments
+    comment, _created = submit_comment(page, comment_input(body="建议把课后服务延长到晚上六点。"))
+    moderate([comment.pk], "publish", admin_user)
+    assert "建议把课后服务延长到晚上六点。" in client.get(page.url).content.decode()
+    page = page.specific_class.objects.get(pk=page.pk)
+    page.summary = "修改后的说明文字"
+    page.save_revision().publish()
+    assert "修改后的说明文字" in client.get(page.url).content.decode()
+    with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(hours=2)):
+        assert "还剩 2 天" in client.get(page.url).content.decode()
+    with mock.patch("django.utils.timezone.now", return_value=now + dt.timedelta(days=3)):
+        html = client.get(page.url).content.decode()
+    assert "还剩" not in html and 'id="comment-form"' not in html
+    assert "建议把课后服务延长到晚上六点。" in html

@@ -73,11 +73,14 @@ class CatalogPage(RoutablePageMixin, DisclosurePage):
 
     @path("")
     def tree(self, request):
-        from ..services.catalog import render_tree
+        from django.utils.functional import SimpleLazyObject
 
-        categories = self.category_list()
+        from ..services.catalog import tree_html
+
+        # The tree comes rendered from the cache; the entries themselves are
+        # read only by a template that asks for them.
         return self.render(request, context_overrides={
-            "categories": categories, "catalog_tree": render_tree(self, request, categories)})
+            "categories": SimpleLazyObject(self.category_list), "catalog_tree": tree_html(self, request)})
 
     @path("table/", name="table")
     def table(self, request):
@@ -140,6 +143,9 @@ class CatalogCategory(models.Model):
         verbose_name=_("also includes everything published under"),
         help_text=_("E.g. the normative-document library or the consultation list: their pages count as items of this entry."),
     )
+    # Entries are not pages, so their edits leave no revision: the change
+    # stamp reads the newest of these (and how many entries there are) instead.
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["catalog", "sort_order", "code"]

@@ -165,15 +165,44 @@ class ConsultationIndexPage(DisclosurePage):
             .order_by("state_rank", "closes_at")
         )
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
+    def listing_page(self, request, now: dt.datetime):
+        """The page of consultations asked for, each with ``state`` and ``days_left``."""
         paginator = Paginator(self.consultations(now), self.per_page)
         page = paginator.get_page(request.GET.get("page"))
         for consultation in page.object_list:
             consultation.state = consultation.state_at(now)
             consultation.days_left = consultation_rules.days_remaining(consultation.closes_at, now)
-        context.update(page_obj=page, paginator=paginator, now=now)
+        return page
+
+    def get_context(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+        from django.utils.functional import SimpleLazyObject
+
+        from ..services.fragments import cached_html_until
+
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        context["now"] = now
+        # Templates that list the consultations themselves read them then.
+        context["page_obj"] = SimpleLazyObject(lambda: self.listing_page(request, now))
+
+        def listing():
+            page = self.listing_page(request, now)
+            html = render_to_string("govopen_wagtail/includes/consultation_list.html",
+                                    {**context, "page_obj": page, "paginator": page.paginator}, request=request)
+            windows = (ConsultationPage.objects.child_of(self).live().exclude(private_q())
+                       .values_list("opens_at", "closes_at"))
+            return html, consultation_rules.next_change(windows, now)
+
+        # Rendered once and kept until a page changes (the stamp), a comment
+        # is published or withdrawn (the comments' history), the date turns
+        # (feedback dates) or a consultation opens, closes or has a day less
+        # left (the instant kept with it).
+        number = request.GET.get("page", "")
+        number = number if number.isdigit() and len(number) <= 6 else ""
+        context["consultation_list"] = cached_html_until(
+            request, self, "consultations", listing, timezone.localdate(now), comments_version(), number
+        )
         return context
 
 
@@ -435,31 +464,65 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         return CommentForm
 
     def get_context(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+        from django.utils.functional import SimpleLazyObject
+
+        from ..services.fragments import cached_html
+
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
         state = self.state_at(now)
         context["state"] = state
         context["state_label"] = ConsultationState(state).label
         context["days_left"] = consultation_rules.days_remaining(self.closes_at, now)
-        context["notices"] = [
+        base = self.get_url(request) or ""
+        context["comment_url"] = base + self.reverse_subpage("comment")
+        context["feedback_url"] = base + self.reverse_subpage("feedback")
+        # The draft, its dates, notices, final documents and attachments
+        # change only with the page (the stamp) and its state and days left:
+        # rendered once and kept. The published comments are kept until any
+        # comment changes (their history); the form is made for each visitor.
+        number = request.GET.get("page", "")
+        number = number if number.isdigit() and len(number) <= 6 else ""
+        context["notices"] = SimpleLazyObject(self.public_notices)
+        context["final_documents"] = SimpleLazyObject(lambda: list(self.final_documents()))
+        context["attachments"] = SimpleLazyObject(lambda: list(self.attachments.select_related("document")))
+        context["comments_page"] = comments_page = SimpleLazyObject(lambda: self.published_comments_page(number))
+        context["comment_count"] = SimpleLazyObject(lambda: comments_page.paginator.count)
+
+        def render(name: str) -> str:
+            return render_to_string(f"govopen_wagtail/includes/{name}.html", context, request=request)
+
+        vary = (state, context["days_left"])
+        context["consultation_head"] = cached_html(request, self, "consultation-head",
+                                                   lambda: render("consultation_head"), *vary)
+        context["consultation_body"] = cached_html(request, self, "consultation-body",
+                                                   lambda: render("consultation_body"), *vary)
+        def render_comments() -> str:
+            page = self.published_comments_page(number)
+            return render_to_string("govopen_wagtail/includes/comment_list.html",
+                                    {**context, "comments_page": page, "comment_count": page.paginator.count},
+                                    request=request)
+
+        context["consultation_comments"] = cached_html(request, self, "consultation-comments", render_comments,
+                                                       comments_version(), number)
+        if state == ConsultationState.OPEN and self.accept_online and "form" not in context:
+            context["form"] = self.comment_form_class()(consultation=self, initial={"section": request.GET.get("section", "")})
+        return context
+
+    def public_notices(self) -> list:
+        """Dated notices of changes to the window (extensions, reopenings …)."""
+        return [
             r for r in self.window_records.order_by("recorded_at", "pk") if r.kind != ConsultationWindowRecord.Kind.INITIAL
         ]
+
+    def published_comments_page(self, number: str = ""):
         comments = (
             self.comments.filter(status=ConsultationComment.Status.PUBLISHED)
             .only("pk", "body", "display_name", "received_at", "section_id", "section_label", "commenter_category", "consultation_id")
             .order_by("-received_at", "-pk")
         )
-        page = Paginator(comments, 20).get_page(request.GET.get("page"))
-        context["comments_page"] = page
-        context["comment_count"] = page.paginator.count
-        context["final_documents"] = list(self.final_documents())
-        base = self.get_url(request) or ""
-        context["comment_url"] = base + self.reverse_subpage("comment")
-        context["feedback_url"] = base + self.reverse_subpage("feedback")
-        context["attachments"] = list(self.attachments.select_related("document"))
-        if state == ConsultationState.OPEN and self.accept_online and "form" not in context:
-            context["form"] = self.comment_form_class()(consultation=self, initial={"section": request.GET.get("section", "")})
-        return context
+        return Paginator(comments, 20).get_page(number)
 
     @path("comment/", name="comment")
     def comment(self, request):
@@ -588,6 +651,12 @@ class CommentGroup(models.Model):
         # Only what moderation let through is ever shown to the public.
         first = self.comments.published().order_by("received_at", "pk").first()
         return first.public_body() if first else ""
+
+
+def comments_version():
+    """Changes whenever any comment is received, moderated or deleted: the
+    newest entry of the comments' history (one index read)."""
+    return (ConsultationComment.history.order_by("-history_id").values_list("history_id", flat=True).first())
 
 
 def new_receipt_number(when: dt.datetime | None = None) -> str:

@@ -237,8 +237,8 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
     def documents(self) -> NormativeDocumentQuerySet:
         return NormativeDocumentPage.objects.live().exclude(private_q()).descendant_of(self)
 
-    def filtered(self, params, documents=None) -> tuple[NormativeDocumentQuerySet, dict]:
-        """Apply the public filters in ``params`` (a QueryDict).
+    def filter_state(self, params) -> dict:
+        """The public filters in ``params`` (a QueryDict), checked.
 
         Unknown or malformed values are ignored and reported back in
         ``state["ignored"]`` rather than raising.
@@ -250,22 +250,13 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
             # Links to documents keep a date the reader chose explicitly.
             "as_of_query": f"?as_of={on.isoformat()}" if params.get("as_of") and as_of_ok else "",
         }
-        documents = self.documents() if documents is None else documents
-        qs = documents.with_validity(on).select_related("category").prefetch_related("issuers")
-
         # "binding": in force, amended or partly amended (the default view);
         # each Validity value, "in_force" included, filters on exactly that state.
         validity = params.get("validity", BINDING_FILTER)
-        if validity == BINDING_FILTER:
-            qs = qs.filter(validity__in=BINDING)
-        elif validity in Validity.values:
-            qs = qs.filter(validity=validity)
-        elif validity != "all":
+        if validity != BINDING_FILTER and validity not in Validity.values and validity != "all":
             state["ignored"].append("validity")
             validity = BINDING_FILTER
-            qs = qs.filter(validity__in=BINDING)
         state["validity"] = validity
-
         for name in ("year", "issuer", "category"):
             value = params.get(name, "")
             if not value:
@@ -275,33 +266,44 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
                 state["ignored"].append(name)
                 continue
             state[name] = number
-            if name == "year":
-                qs = qs.filter(published_date__year=number)
-            elif name == "category":
-                qs = qs.filter(category_id=number)
-            else:
-                # EXISTS rather than a join: no duplicate rows, so no DISTINCT.
-                through = NormativeDocumentPage.issuers.through
-                qs = qs.filter(
-                    Exists(through.objects.filter(normativedocumentpage_id=OuterRef("pk"), issuer_id=number))
-                )
-
         # Control characters (NUL above all: PostgreSQL text cannot hold it)
         # never belong in a search.
-        keyword = CONTROL_CHARACTERS.sub("", params.get("q") or "").strip()[:100]
-        if keyword:
-            condition = Q(title__icontains=keyword) | Q(document_number__icontains=keyword)
-            if docnumber.is_valid(keyword):
-                condition |= Q(document_number=docnumber.normalise(keyword))
-            qs = qs.filter(condition)
-        state["q"] = keyword
-
+        state["q"] = CONTROL_CHARACTERS.sub("", params.get("q") or "").strip()[:100]
         sort = params.get("sort", "date")
         if sort not in self.SORTS:
             state["ignored"].append("sort")
             sort = "date"
         state["sort"] = sort
-        return qs.order_by(*self.SORTS[sort]), state
+        return state
+
+    def filtered(self, params, documents=None) -> tuple[NormativeDocumentQuerySet, dict]:
+        """The documents the public filters in ``params`` select, and
+        :meth:`filter_state`."""
+        state = self.filter_state(params)
+        documents = self.documents() if documents is None else documents
+        qs = documents.with_validity(state["as_of"]).select_related("category").prefetch_related("issuers")
+        validity = state["validity"]
+        if validity == BINDING_FILTER:
+            qs = qs.filter(validity__in=BINDING)
+        elif validity in Validity.values:
+            qs = qs.filter(validity=validity)
+        if "year" in state:
+            qs = qs.filter(published_date__year=state["year"])
+        if "category" in state:
+            qs = qs.filter(category_id=state["category"])
+        if "issuer" in state:
+            # EXISTS rather than a join: no duplicate rows, so no DISTINCT.
+            through = NormativeDocumentPage.issuers.through
+            qs = qs.filter(
+                Exists(through.objects.filter(normativedocumentpage_id=OuterRef("pk"), issuer_id=state["issuer"]))
+            )
+        keyword = state["q"]
+        if keyword:
+            condition = Q(title__icontains=keyword) | Q(document_number__icontains=keyword)
+            if docnumber.is_valid(keyword):
+                condition |= Q(document_number=docnumber.normalise(keyword))
+            qs = qs.filter(condition)
+        return qs.order_by(*self.SORTS[state["sort"]]), state
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
@@ -309,9 +311,11 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         from ..services import library_cache
 
         context = super().get_context(request, *args, **kwargs)
-        # Built once: private_q() looks up view restrictions each time it is called.
         base = self.documents()
-        documents, state = self.filtered(request.GET, base)
+        state = self.filter_state(request.GET)
+        # The filtered queryset (the validity expression) is built only when
+        # a count or a page of ids is not in the cache.
+        documents = SimpleLazyObject(lambda: self.filtered(request.GET, base)[0])
         # The ordered ids for this filter are cached (see library_cache);
         # only the rows of the page shown are loaded.
         filter_key = (self.pk, state["as_of"], state["validity"], state.get("year"), state.get("issuer"),
@@ -327,7 +331,7 @@ class NormativeDocumentIndexPage(RoutablePageMixin, DisclosurePage):
         # lazy: when the template's fragment cache already holds the
         # rendered listing, none of it runs.
         def page_of_documents():
-            count = library_cache.cached(cache_key("count"), documents.count)
+            count = library_cache.cached(cache_key("count"), lambda: documents.count())
             page = Paginator(range(count), self.PAGE_SIZE).get_page(request.GET.get("page"))
             start = page.start_index() - 1 if count else 0
             validity = dict(

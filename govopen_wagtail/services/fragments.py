@@ -11,9 +11,11 @@ relative to the site that asked). A preview is never kept.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Callable
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -33,4 +35,24 @@ def cached_html(request, page, name: str, render: Callable[[], str], *vary,
     if html is None:
         html = str(render())
         cache.set(key, html, timeout)
+    return mark_safe(html)
+
+
+def cached_html_until(request, page, name: str, render: Callable[[], tuple[str, dt.datetime | None]], *vary,
+                      timeout: int = library_cache.TIMEOUT) -> SafeString:
+    """As :func:`cached_html`, for a part that also changes by the clock:
+    ``render()`` gives the HTML and the instant it stops being right (a
+    consultation opening or closing), or ``None``."""
+    if getattr(request, "is_preview", False):
+        return mark_safe(render()[0])
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    key = library_cache.key(page, "fragment-until", name, get_language(), getattr(site, "pk", None), *vary)
+    kept = cache.get(key)
+    if kept is not None and (kept[1] is None or timezone.now().timestamp() < kept[1]):
+        return mark_safe(kept[0])
+    html, until = render()
+    html = str(html)
+    cache.set(key, (html, until.timestamp() if until else None), timeout)
     return mark_safe(html)

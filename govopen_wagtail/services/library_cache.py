@@ -54,9 +54,10 @@ def stamp(library=None) -> tuple:
     index, so it costs the same for ten documents or a hundred thousand:
     Wagtail's page log (publish, unpublish, move, delete, copy), revisions
     (every edit), the validity ledger, the published Word/PDF files (made
-    after a publish, which a document page shows with their hashes), and
-    view restrictions (their count too, as deleting one is not logged when
-    done in code).
+    after a publish, which a document page shows with their hashes), view
+    restrictions (their count too, as deleting one is not logged when done
+    in code) and the catalog entries (not pages: their newest change and
+    their count).
     """
     return memo("stamp", _read_stamp)
 
@@ -65,7 +66,7 @@ def _read_stamp() -> tuple:
     from django.db import connection
     from wagtail.models import PageLogEntry, Revision
 
-    from ..models import PublishedFile, ValidityEvent
+    from ..models import CatalogCategory, PublishedFile, ValidityEvent
 
     # One statement of scalar subqueries, each answered from an index; an
     # aggregate over the log with the others inside it made SQLite visit
@@ -76,15 +77,21 @@ def _read_stamp() -> tuple:
         for m in (PageLogEntry, Revision, ValidityEvent, PublishedFile, PageViewRestriction)
     ]
     parts.append(f"(SELECT COUNT(*) FROM {q(PageViewRestriction._meta.db_table)})")
+    # Catalog entries are not pages: their newest change, and their number
+    # (a deletion leaves no newer change).
+    entries = q(CatalogCategory._meta.db_table)
+    parts.append(f"(SELECT MAX({q('changed_at')}) FROM {entries})")
+    parts.append(f"(SELECT COUNT(*) FROM {entries})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())
 
 
 def key(library, *parts, current_stamp: tuple | None = None) -> str:
-    """Cache key for ``parts``; pass ``current_stamp`` to reuse one stamp per request."""
+    """Cache key for ``parts`` of ``library`` (any page or record with a
+    ``pk``; ``None`` for what belongs to the whole install) under the stamp."""
     current_stamp = stamp(library) if current_stamp is None else current_stamp
-    raw = "|".join(str(p) for p in (library.pk, current_stamp, *parts))
+    raw = "|".join(str(p) for p in (getattr(library, "pk", None), current_stamp, *parts))
     return "govopen:library:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
