@@ -431,7 +431,7 @@ def template_block_names(name: str) -> set[str]:
 
 @register()
 def check_site_integration(app_configs=None, **kwargs):
-    """How the plugin fits the host site: blocks, languages, PDF prerequisites (W007–W009)."""
+    """How the plugin fits the host site: blocks, languages, search, PDF prerequisites (W007–W009, W012)."""
     from django.conf import settings
 
     warnings = []
@@ -459,8 +459,29 @@ def check_site_integration(app_configs=None, **kwargs):
             hint="Add ('zh-hans', '简体中文') to LANGUAGES.",
             id="govopen_wagtail.W008",
         ))
+    warnings += search_backend_warnings(settings)
     warnings += pdf_prerequisite_warnings()
     return warnings
+
+
+# Wagtail's database backends (and modelsearch's, which they are), by module or class path.
+PLAIN_DATABASE_BACKENDS = ("wagtail.search.backends.database", "modelsearch.backends.database")
+
+
+def search_backend_warnings(settings) -> list:
+    """Wagtail's database backend finds no word inside unbroken Chinese text (W012)."""
+    backends = getattr(settings, "WAGTAILSEARCH_BACKENDS", None) or {}
+    backend = (backends.get("default") or {}).get("BACKEND", PLAIN_DATABASE_BACKENDS[0])
+    if not str(backend).startswith(PLAIN_DATABASE_BACKENDS):
+        return []
+    return [Warning(
+        f"Wagtail's search backend '{backend}' treats a run of Chinese characters as one word: the admin's "
+        "page search, choosers and Page.objects.search() find no word inside a Chinese title (实施方案 in "
+        "……工作实施方案的通知).",
+        hint='Set WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "govopen_wagtail.search.wagtail_backend"}} '
+             "and run manage.py update_index once.",
+        id="govopen_wagtail.W012",
+    )]
 
 
 def pdf_prerequisite_warnings() -> list:

@@ -118,7 +118,9 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="govopen-media-")
 
 WAGTAIL_SITE_NAME = "govopen tests"
 WAGTAILADMIN_BASE_URL = "http://testserver"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's own search (the admin, choosers, Page.objects.search()) with
+# Chinese text segmented; run update_index once after switching to it.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "govopen_wagtail.search.wagtail_backend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendering Word/PDF on every publish would slow every test; downloads still

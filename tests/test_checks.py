@@ -116,3 +116,21 @@ def test_holiday_hint_names_the_real_menu_in_the_sites_language(monkeypatch):
         hint = checks.check_holiday_coverage()[0].hint
     assert "政务公开" in hint or "信息公开" in hint
     assert "Government information disclosure" not in hint
+
+
+@pytest.mark.parametrize("backends, warned", [
+    (None, True),  # Wagtail's default: its database backend
+    ({"default": {"BACKEND": "wagtail.search.backends.database"}}, True),
+    ({"default": {"BACKEND": "modelsearch.backends.database.sqlite.sqlite.SQLiteSearchBackend"}}, True),
+    ({"default": {"BACKEND": "govopen_wagtail.search.wagtail_backend"}}, False),
+    ({"default": {"BACKEND": "wagtail.search.backends.elasticsearch8", "URLS": []}}, False),
+])
+def test_wagtails_unsegmented_search_backend_is_reported(settings, backends, warned):
+    if backends is None:
+        del settings.WAGTAILSEARCH_BACKENDS
+    else:
+        settings.WAGTAILSEARCH_BACKENDS = backends
+    found = [m for m in checks.check_site_integration() if m.id == "govopen_wagtail.W012"]
+    assert bool(found) == warned
+    if warned:
+        assert "govopen_wagtail.search.wagtail_backend" in found[0].hint

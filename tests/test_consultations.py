@@ -276,3 +276,27 @@ def test_a_kept_consultation_page_follows_edits_comments_and_the_clock(index, cl
         html = client.get(page.url).content.decode()
     assert "还剩" not in html and 'id="comment-form"' not in html
     assert "建议把课后服务延长到晚上六点。" in html
+
+
+def test_a_blank_comment_forms_fields_are_kept_and_its_token_is_each_visitors(index, client):
+    import re
+
+    from tests.factories import draft_sections
+
+    page = make_consultation(index, sections=("第一条", "第二条"))
+    first, second = (client.get(page.url).content.decode() for _ in range(2))
+    token = re.compile(r'name="token" value="([^"]+)"')
+    assert token.search(first).group(1) != token.search(second).group(1)
+    select = re.compile(r'<select name="section".*?</select>', re.S)
+    assert select.search(first).group(0) == select.search(second).group(0)
+    assert "第二条" in select.search(first).group(0) and "selected" not in select.search(first).group(0).split("</option>", 1)[1]
+
+    chosen = page.sections()[1]["id"]
+    html = client.get(page.url, {"section": chosen}).content.decode()
+    assert re.search(rf'<option value="{chosen}" selected>', html)
+    html = client.get(page.url, {"section": "no-such-section"}).content.decode()
+    assert 'id="comment-form"' in html and " selected>" not in select.search(html).group(0).split("</option>", 1)[1]
+
+    page.draft = draft_sections("第一条", "第二条", "第三条（新增）")
+    page.save_revision().publish()
+    assert "第三条（新增）" in select.search(client.get(page.url).content.decode()).group(0)

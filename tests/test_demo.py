@@ -208,3 +208,30 @@ def test_demo_work_plan_is_imported_from_word_with_progress_per_quarter(client):
     second = {i.key: i for i in ranked["泉州市第二实验小学"].indicators}
     assert first["privacy"].value == 0 and second["privacy"].value == 1
     assert "2024-03-01" in second["guide"].reason and second["guide"].value < first["guide"].value
+
+
+@pytest.mark.parametrize("url", [None, "sqlite:///{tmp}/demo.sqlite3"])
+def test_demo_serves_sqlite_with_write_ahead_logging(tmp_path, monkeypatch, url):
+    """Several workers on one SQLite file: readers never wait for a captcha's write."""
+    import runpy
+    from pathlib import Path
+
+    from django.db.utils import ConnectionHandler
+
+    if url:
+        monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings_file = Path(__file__).resolve().parent.parent / "example_site" / "example_site" / "settings.py"
+    database = dict(runpy.run_path(str(settings_file))["DATABASES"]["default"], NAME=str(tmp_path / "demo.sqlite3"))
+    connections = ConnectionHandler({"default": database})
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 1  # NORMAL
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 5000
+    finally:
+        connections.close_all()

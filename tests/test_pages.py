@@ -73,6 +73,25 @@ def test_index_page_query_count_does_not_grow_with_items(client, site):
     assert count_queries(lambda: get(client, platform.index)) == small
 
 
+def test_kept_index_follows_publishing_and_the_kind_of_organisation(client, site, settings):
+    from django.core.cache import cache
+
+    platform = make_platform(site, items=1)
+    html = get(client, platform.index).content.decode()
+    assert "法定主动公开内容" in html and "最新发布的一条" not in html
+    cache.clear()
+    cold = count_queries(lambda: get(client, platform.index))
+    assert count_queries(lambda: get(client, platform.index)) < cold  # columns and items kept, not read
+    make_item(platform.active, "最新发布的一条")
+    assert "最新发布的一条" in get(client, platform.index).content.decode()
+    profile = OrganisationProfile.for_site(site)
+    profile.kind = "institution"
+    profile.save()
+    html = get(client, platform.index).content.decode()
+    label = 'class="govopen-column-label">{}</span>'
+    assert label.format("信息公开指南") in html and label.format("政府信息公开指南") not in html  # a school's
+
+
 def test_column_listing_query_count_does_not_grow_with_items(client, platform):
     get(client, platform.active)
     small = count_queries(lambda: get(client, platform.active))

@@ -100,14 +100,6 @@ def test_title_ranks_above_body(search_page, client):
     assert found[0] == PLAN  # 实施 in the title beats 实施 in another document's body
 
 
-def test_wagtails_unsegmented_database_search_misses_what_this_finds(search_page):
-    # The problem this solves, kept as a test so a Wagtail change is noticed.
-    from govopen_wagtail.models import NormativeDocumentPage
-
-    wagtail_hits = list(NormativeDocumentPage.objects.live().search("实施方案"))
-    assert PLAN not in [p.title for p in wagtail_hits]
-
-
 def test_snippets_and_titles_are_highlighted_and_escaped(search_page, client, platform):
     make_item(platform.active, "含<script>的标题 控辍保学", body="<p>控辍保学 &lt;b&gt;不是标签&lt;/b&gt;</p>")
     call_command("govopen_search_reindex", "--quiet")

@@ -91,6 +91,16 @@ else:
     DATABASES = {
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite serving several processes (docs/howto/deploy-sqlite.md): write-ahead
+    # logging so a write (a comment, a captcha) never blocks readers nor waits
+    # for them, commits without an fsync each, and a writer that waits for the
+    # lock rather than failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -126,7 +136,9 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 WAGTAIL_SITE_NAME = "govopen-wagtail 示例站点"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's own search (the admin, choosers, Page.objects.search()) with
+# Chinese text segmented; run update_index once after switching to it.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "govopen_wagtail.search.wagtail_backend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The demo prints e-mails (replies to messages, reminders) in the console;
 # a real site sets its mail server here.

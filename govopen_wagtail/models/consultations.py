@@ -507,7 +507,16 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         context["consultation_comments"] = cached_html(request, self, "consultation-comments", render_comments,
                                                        comments_version(), number)
         if state == ConsultationState.OPEN and self.accept_online and "form" not in context:
-            context["form"] = self.comment_form_class()(consultation=self, initial={"section": request.GET.get("section", "")})
+            section = request.GET.get("section", "")
+            context["form"] = form = self.comment_form_class()(consultation=self, initial={"section": section})
+            # A blank form's fields (all but its token and captcha, which are
+            # each visitor's) follow the draft's sections and the settings:
+            # kept as HTML, for each section a link may preselect.
+            if section == "" or section in {str(value) for value, _label in form.fields["section"].choices}:
+                context["comment_fields"] = cached_html(
+                    request, self, "comment-fields", lambda: render("comment_form_fields"),
+                    type(form).__qualname__, section, govopen_settings.COMMENT_MAX_CHARS,
+                )
         return context
 
     def public_notices(self) -> list:

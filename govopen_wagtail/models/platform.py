@@ -346,11 +346,26 @@ class DisclosureIndexPage(DisclosurePage):
         return [pages[pk] for pk in ids if pk in pages]
 
     def get_context(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+        from django.utils.functional import SimpleLazyObject
+
+        from ..services.fragments import cached_html
+
         context = super().get_context(request, *args, **kwargs)
-        # The column links and the newest items are plain pages: one read for both.
-        pages = Page.objects.in_bulk([*self._column_page_ids(*self._column_layout()), *self._recent_ids()])
-        context["columns"] = self.columns(request, pages=pages)
-        context["recent_items"] = self.recent_items(pages=pages)
+        # The column links and the newest items are plain pages: one read for
+        # both, and only when their HTML is not kept (it changes with the
+        # stamp, and the column names with the kind of organisation).
+        pages = SimpleLazyObject(
+            lambda: Page.objects.in_bulk([*self._column_page_ids(*self._column_layout()), *self._recent_ids()])
+        )
+        context["columns"] = SimpleLazyObject(lambda: self.columns(request, pages=pages))
+        context["recent_items"] = SimpleLazyObject(lambda: self.recent_items(pages=pages))
+        profile = OrganisationProfile.for_request(request)
+        context["index_body"] = cached_html(
+            request, self, "index-body",
+            lambda: render_to_string("govopen_wagtail/includes/index_body.html", context, request=request),
+            profile.kind if profile else None,
+        )
         return context
 
 

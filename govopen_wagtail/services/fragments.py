@@ -25,17 +25,7 @@ from . import library_cache
 def cached_html(request, page, name: str, render: Callable[[], str], *vary,
                 timeout: int = library_cache.TIMEOUT) -> SafeString:
     """``render()``'s HTML for ``page``, kept under the stamp and ``vary``."""
-    if getattr(request, "is_preview", False):
-        return mark_safe(render())
-    from wagtail.models import Site
-
-    site = Site.find_for_request(request)  # kept on the request by Wagtail
-    key = library_cache.key(page, "fragment", name, get_language(), getattr(site, "pk", None), *vary)
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, timeout)
-    return mark_safe(html)
+    return cached_html_until(request, page, name, lambda: (render(), None), *vary, timeout=timeout)
 
 
 def cached_html_until(request, page, name: str, render: Callable[[], tuple[str, dt.datetime | None]], *vary,
@@ -48,7 +38,7 @@ def cached_html_until(request, page, name: str, render: Callable[[], tuple[str, 
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
-    key = library_cache.key(page, "fragment-until", name, get_language(), getattr(site, "pk", None), *vary)
+    key = library_cache.key(page, "fragment", name, get_language(), getattr(site, "pk", None), *vary)
     kept = cache.get(key)
     if kept is not None and (kept[1] is None or timezone.now().timestamp() < kept[1]):
         return mark_safe(kept[0])
