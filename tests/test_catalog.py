@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from govopen_wagtail.models import CatalogCategory, DisclosureItemPage
+from govopen_wagtail.models import CatalogCategory, CatalogPage, DisclosureItemPage
 from govopen_wagtail.services.catalog_io import ImportFailed, import_catalog
 from tests.factories import (
     category,
@@ -246,3 +246,24 @@ def test_a_kept_catalog_tree_reads_no_entries(catalog, platform, client):
     assert "3 条" in html
     assert not any("govopen_wagtail_catalogcategory" in q["sql"].split(" WHERE ")[0].split("SELECT (SELECT")[0]
                    for q in ctx.captured_queries), [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_a_kept_catalog_table_reads_no_entries_and_not_every_id(catalog, platform, client, monkeypatch):
+    from govopen_wagtail.services import catalog as service
+
+    items = file_items(catalog, platform, 3)
+    monkeypatch.setattr(CatalogPage, "per_page", 2)
+    for params in ({}, {"category": "05"}, {"page": "2"}):
+        client.get(catalog.url + "table/", params)
+    read = []
+    monkeypatch.setattr(service, "load_categories", lambda c: read.append("entries") or [])
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(catalog.url + "table/", {"category": "05"}).content.decode()
+        second = client.get(catalog.url + "table/", {"page": "2"}).content.decode()
+    assert read == []  # neither the entries nor the ordered ids were needed
+    assert not any("govopen_wagtail_catalogcategory" in q["sql"].split(" WHERE ")[0].split("SELECT (SELECT")[0]
+                   for q in ctx.captured_queries), [q["sql"][:80] for q in ctx.captured_queries]
+    newest_first = sorted(items, key=lambda p: (p.first_published_at, p.pk), reverse=True)
+    assert newest_first[0].title in first and newest_first[2].title not in first  # two a page
+    assert newest_first[2].title in second and newest_first[0].title not in second
+    assert 'selected>05 ' in first.replace("\u3000", "")

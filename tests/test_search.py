@@ -263,3 +263,24 @@ def test_the_search_cache_can_be_turned_off(search_page, client):
     plain_titles(client, search_page, q="控辍保学")
     plain_titles(client, search_page, q="控辍保学")
     assert CountingBackend.asked == 2
+
+
+def test_kept_results_are_served_without_asking_the_backend_and_failures_are_not_kept(
+        search_page, client, monkeypatch):
+    from govopen_wagtail.models import DisclosureSearchPage
+
+    first = client.get(search_page.url, {"q": "控辍保学"}).content.decode()
+    asked = []
+    original = DisclosureSearchPage.search_results
+    monkeypatch.setattr(DisclosureSearchPage, "search_results", lambda self, q: asked.append(q) or original(self, q))
+    again = client.get(search_page.url, {"q": "控辍保学"}).content.decode()
+    assert asked == [] and again == first  # the rendered hits and facets were kept
+
+    def broken(self, query):
+        raise ConnectionError("search server down")
+
+    monkeypatch.setattr(DisclosureSearchPage, "search_results", broken)
+    assert "检索服务暂时无法使用" in client.get(search_page.url, {"q": "实施方案"}).content.decode()
+    monkeypatch.setattr(DisclosureSearchPage, "search_results", original)
+    html = client.get(search_page.url, {"q": "实施方案"}).content.decode()
+    assert "检索服务暂时无法使用" not in html and "<mark>实施方案</mark>" in html

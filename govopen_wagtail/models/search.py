@@ -86,11 +86,16 @@ class DisclosureSearchPage(DisclosurePage):
         return library_cache.cached(key, lambda: get_backend().search(query), timeout=seconds)
 
     def get_context(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+        from django.utils.functional import SimpleLazyObject
+
         from ..search.page import parse_query, results_context
+        from ..services.fragments import cached_html
 
         context = super().get_context(request, *args, **kwargs)
         query = parse_query(request.GET)
         context["query"] = query
+        context["search_results"] = ""
         if query.text or query.filters:
             # A restriction added after indexing hides the page from the
             # counts and facets too, not only from the list of hits.
@@ -99,13 +104,25 @@ class DisclosureSearchPage(DisclosurePage):
             query.exclude_ids = frozenset(Page.objects.filter(private_q()).values_list("pk", flat=True))
             if govopen_settings.SEARCH_ALL_SITES is not True:
                 query.within_path = self.search_root_path(request)
+            parts = SimpleLazyObject(lambda: results_context(self, request, query, self.search_results(query)))
+            for name in ("results", "hits", "facets", "pages", "previous_url", "next_url", "sort_urls"):
+                context[name] = SimpleLazyObject(lambda name=name: parts[name])
+
+            def render() -> str:
+                return render_to_string("govopen_wagtail/includes/search_results.html",
+                                        {**context, **parts}, request=request)
+
+            # The rendered results are kept as long as the backend's answer
+            # would be (the stamp, GOVOPEN_SEARCH_CACHE_SECONDS).
+            seconds = govopen_settings.SEARCH_CACHE_SECONDS
             try:
-                results = self.search_results(query)
+                context["search_results"] = cached_html(
+                    request, self, "search-results", render, repr(govopen_settings.SEARCH_BACKEND), repr(query),
+                    timeout=seconds,
+                ) if seconds else render()
             except Exception:  # a search server that is down: say so, not a 500
                 import logging
 
                 logging.getLogger(__name__).exception("govopen search failed")
                 context["search_error"] = gettext("Search is unavailable at the moment. Please try again later.")
-            else:
-                context.update(results_context(self, request, query, results))
         return context

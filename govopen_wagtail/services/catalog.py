@@ -9,7 +9,6 @@ a page of base rows and one query per page type on the page.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 
 from django.core.paginator import Paginator
@@ -172,39 +171,68 @@ def row_summary(page) -> str:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+class _KeptIds:
+    """The ordered ids of a filter as :class:`~django.core.paginator.Paginator`
+    sees them: their number, and the slice of one page, each kept on its own
+    so that a request reads a few ids from the cache, not all 50,000."""
+
+    def __init__(self, catalog: CatalogPage, filter_key: tuple, all_ids) -> None:
+        self.catalog, self.filter_key, self.all_ids = catalog, filter_key, all_ids
+
+    def count(self) -> int:
+        return library_cache.cached(
+            library_cache.key(self.catalog, "catalog-table-count", *self.filter_key), lambda: len(self.all_ids()))
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[int]:
+        return library_cache.cached(
+            library_cache.key(self.catalog, "catalog-table-ids", *self.filter_key, window.start, window.stop),
+            lambda: self.all_ids()[window])
+
+
+def entry_codes(catalog: CatalogPage) -> dict[str, int]:
+    """Each entry's code and id, kept under the stamp (which follows the entries)."""
+    return library_cache.cached(library_cache.key(catalog, "catalog-codes"),
+                                lambda: {c.code: c.pk for c in load_categories(catalog)})
+
+
 def table_context(catalog: CatalogPage, request) -> dict:
     """The flat table: filters by category (code, with its sub-entries) and
-    year; unknown values are ignored and reported, never an error page."""
-    categories = load_categories(catalog)
-    by_code = {c.code: c for c in categories}
+    year; unknown values are ignored and reported, never an error page.
+
+    A kept table reads the entries' codes, the number of matching items and
+    the ids of one page from the cache; the entries themselves, the ordered
+    ids and the rows only when something is not kept (the change stamp
+    follows pages and entries alike)."""
+    categories = SimpleLazyObject(lambda: load_categories(catalog))
     ignored: list[str] = []
     code = _CONTROL.sub("", request.GET.get("category", ""))[:40]
-    chosen = by_code.get(code) if code else None
-    if code and chosen is None:
+    chosen_pk = entry_codes(catalog).get(code) if code else None
+    if code and chosen_pk is None:
         ignored.append(gettext("Unknown catalog entry “%(value)s” was ignored.") % {"value": code})
+    chosen = SimpleLazyObject(lambda: next(c for c in categories if c.pk == chosen_pk)) if chosen_pk else None
     year_text = request.GET.get("year", "")[:8]
     year = params.parse_year(year_text)
     if year_text and year is None:
         ignored.append(gettext("Unknown year “%(value)s” was ignored.") % {"value": _CONTROL.sub("", year_text)})
 
-    selected = categories
-    if chosen is not None:
-        ids = set(subtree_ids(chosen))
-        selected = [c for c in categories if c.pk in ids]
-
     def ordered_ids():
-        items = catalog_items(catalog, selected if chosen is not None else None)
+        selected = None
+        if chosen is not None:
+            ids = set(subtree_ids(chosen))
+            selected = [c for c in categories if c.pk in ids]
+        items = catalog_items(catalog, selected)
         if year is not None:
             items = items.filter(first_published_at__year=year)
         return list(items.order_by("-first_published_at", "-pk").values_list("pk", flat=True))
 
     # Sorting every item by date is what costs at 50,000 items: the ordered
-    # ids are cached under the stamp (see annotate_tree), a page's rows are
-    # then read by id.
-    sources = tuple((c.pk, c.source_page_id) for c in categories if c.source_page_id)
-    ids = library_cache.cached(
-        library_cache.key(catalog, "catalog-table", chosen.pk if chosen else "", year or "", sources), ordered_ids)
-    paginator = Paginator(ids, catalog.per_page)
+    # ids are worked out once per stamp and filter, a page's rows then read by id.
+    filter_key = (chosen_pk or "", year or "")
+    paginator = Paginator(_KeptIds(catalog, filter_key, lambda: library_cache.cached(
+        library_cache.key(catalog, "catalog-table", *filter_key), ordered_ids)), catalog.per_page)
     page_obj = paginator.get_page(request.GET.get("page"))
     wanted = list(page_obj.object_list)
 
@@ -225,17 +253,14 @@ def table_context(catalog: CatalogPage, request) -> dict:
     # fragment, keyed below on everything the rows show).
     rows = SimpleLazyObject(build_rows)
     this_year = timezone.localdate().year
-    query = {k: v for k, v in (("category", chosen.code if chosen else ""), ("year", year or "")) if v}
+    query = {k: v for k, v in (("category", code if chosen_pk else ""), ("year", year or "")) if v}
     from urllib.parse import urlencode
 
     # The filter form lists every entry (hundreds of options): rendered once
-    # per stamp, choice, language and set of entries (entries are not pages:
-    # their edits do not move the stamp, so they are part of the key).
-    entries = hashlib.sha256(repr([(c.pk, c.code, c.name, c.depth) for c in categories]).encode()).hexdigest()
-    form_cache_key = library_cache.key(catalog, "catalog-table-form", chosen.pk if chosen else "", year or "",
-                                       this_year, translation.get_language(), entries)
-    rows_cache_key = library_cache.key(catalog, "catalog-table-rows", chosen.pk if chosen else "", year or "",
-                                       page_obj.number, sources, translation.get_language(), entries,
+    # per stamp (entries included), choice and language.
+    language = translation.get_language()
+    form_cache_key = library_cache.key(catalog, "catalog-table-form", *filter_key, this_year, language)
+    rows_cache_key = library_cache.key(catalog, "catalog-table-rows", *filter_key, page_obj.number, language,
                                        request.get_host())
     return {
         "form_cache_key": form_cache_key,
