@@ -29,6 +29,9 @@ class GovopenWagtailConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="govopen_search_word_index")
+        from .captcha_fields import reset_batches
+
+        post_migrate.connect(reset_batches, sender=self, dispatch_uid="govopen_captcha_batches")
 
 
 def _ensure_search_index(sender, using="default", **kwargs) -> None:

@@ -248,6 +248,10 @@ def check_consultation_settings(app_configs=None, **kwargs):
                     id="govopen_wagtail.E009",
                 )
             )
+    batch = govopen_settings.CAPTCHA_BATCH
+    if not isinstance(batch, int) or isinstance(batch, bool) or not 1 <= batch <= 1000:
+        errors.append(Error(f"GOVOPEN_CAPTCHA_BATCH must be a whole number from 1 to 1000, not {batch!r}.",
+                            id="govopen_wagtail.E009"))
     try:
         ZoneInfo(str(govopen_settings.TIME_ZONE))
     except (ZoneInfoNotFoundError, ValueError):

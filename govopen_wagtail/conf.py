@@ -149,6 +149,9 @@ DEFAULTS: dict[str, Any] = {
     # None turns it off (a system check warns). The default needs "captcha" in
     # INSTALLED_APPS and its URLs included (see the install tutorial).
     "COMMENT_CAPTCHA": {"CLASS": "captcha.fields.CaptchaField", "OPTIONS": {}},
+    # The default captcha writes up to this many challenges in one INSERT and
+    # shows each to one visitor (1: one INSERT per form shown, as upstream).
+    "CAPTCHA_BATCH": 20,
     # Words that hold a comment for review wherever they appear (spacing,
     # punctuation and full-width letters inside a word are ignored).
     "SENSITIVE_WORDS": [],

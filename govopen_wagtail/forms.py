@@ -66,15 +66,9 @@ def captcha_field() -> forms.Field | None:
 
 
 def _captcha_widget():
-    from captcha.fields import CaptchaTextInput
+    from .captcha_fields import CaptchaInput
 
-    class GovopenCaptchaInput(CaptchaTextInput):
-        """The picture with a text alternative, and a button for a new picture
-        that works without JavaScript and keeps what was typed."""
-
-        template_name = "govopen_wagtail/includes/captcha_widget.html"
-
-    return GovopenCaptchaInput()
+    return CaptchaInput()
 
 
 class CommentForm(forms.Form):

@@ -60,6 +60,8 @@ def test_default_consultation_settings_pass():
         ("GOVOPEN_COMMENT_CAPTCHA", None, "govopen_wagtail.W002"),
         ("GOVOPEN_COMMENT_CAPTCHA", {"OPTIONS": {}}, "govopen_wagtail.E009"),
         ("GOVOPEN_COMMENT_CAPTCHA", {"CLASS": "no.such.Field"}, "govopen_wagtail.E009"),
+        ("GOVOPEN_CAPTCHA_BATCH", 0, "govopen_wagtail.E009"),
+        ("GOVOPEN_CAPTCHA_BATCH", "20", "govopen_wagtail.E009"),
         ("GOVOPEN_TIME_ZONE", "Mars/Olympus", "govopen_wagtail.E010"),
         ("GOVOPEN_CAMPAIGN_SIMILARITY", 1.5, "govopen_wagtail.E010"),
         ("GOVOPEN_SENSITIVE_WORDS_FILE", "/no/such/file.txt", "govopen_wagtail.E010"),

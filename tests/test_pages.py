@@ -273,3 +273,21 @@ def test_print_link_stays_on_the_current_site_when_there_are_several(client, pla
     assert platform.guide.url.startswith("http://")  # .url turns absolute with two sites
     html = get(client, platform.guide).content.decode()
     assert f'href="{platform.guide.relative_url(platform.site)}print/"' in html
+
+
+def test_kept_breadcrumb_follows_a_renamed_ancestor(client, platform, monkeypatch):
+    from wagtail.models import Page
+
+    item = platform.items[0]
+    html = get(client, item).content.decode()
+    crumb = html[html.index('class="govopen-breadcrumb"'):html.index("</nav>", html.index('class="govopen-breadcrumb"'))]
+    assert f'href="{platform.active.url}">法定主动公开内容</a>' in crumb and "信息0" in crumb
+    with monkeypatch.context() as patched:
+        patched.setattr(Page, "get_ancestors", lambda *a, **k: pytest.fail("ancestors read again"))
+        assert crumb in get(client, item).content.decode()  # kept
+    platform.active.title = "主动公开目录"
+    platform.active.save_revision().publish()
+    html = get(client, item).content.decode()
+    assert f'href="{platform.active.url}">主动公开目录</a>' in html and "法定主动公开内容</a>" not in html
+    english = get(client, item, lang="en").content.decode()
+    assert 'aria-label="Breadcrumb"' in english  # kept per language

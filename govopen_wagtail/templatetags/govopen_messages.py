@@ -86,3 +86,24 @@ def govopen_report_error(context) -> str:
     query = {"about": page.pk}
     return render_to_string("govopen_wagtail/includes/report_error.html",
                             {"report_url": f"{url}?{urlencode(query)}#write"}, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def govopen_breadcrumb(context) -> str:
+    """``includes/breadcrumb.html``, kept as HTML under the change stamp: the
+    ancestors' titles and addresses change only when pages are published,
+    moved or renamed, and reading and linking them cost a query and a URL
+    each on every view."""
+    from wagtail.models import Page
+
+    from ..services.fragments import cached_html
+
+    request = context.get("request")
+    page = context.get("page")
+
+    def render() -> str:
+        return render_to_string("govopen_wagtail/includes/breadcrumb.html", context.flatten(), request=request)
+
+    if request is None or not isinstance(page, Page) or not page.pk:
+        return render()
+    return cached_html(request, page, "breadcrumb", render)
