@@ -235,3 +235,18 @@ def test_demo_serves_sqlite_with_write_ahead_logging(tmp_path, monkeypatch, url)
             assert cursor.fetchone()[0] == 5000
     finally:
         connections.close_all()
+
+
+@pytest.mark.parametrize("url", [None, "sqlite:///{tmp}/demo.sqlite3", "postgres://root@127.0.0.1:5432/demo"])
+def test_demo_keeps_database_connections_between_requests(tmp_path, monkeypatch, url):
+    """Opening a PostgreSQL connection per request cost more than a cached page."""
+    import runpy
+    from pathlib import Path
+
+    if url:
+        monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings_file = Path(__file__).resolve().parent.parent / "example_site" / "example_site" / "settings.py"
+    database = runpy.run_path(str(settings_file))["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] == 60 and database["CONN_HEALTH_CHECKS"] is True

@@ -65,6 +65,14 @@ def test_a_routable_page_on_the_way_gets_the_rest_of_the_address(client, platfor
     assert client.get(library.url + "register/").status_code == 200  # the library's own route
     assert client.get(document.url).status_code == 200
     assert client.get(library.url + "register/more/").status_code == 404
+    # On the way to a document the library's own fields are never read: no
+    # address of its own takes the rest, so it goes on to its children.
+    client.get(document.url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert "泉教〔2026〕1号" in client.get(document.url).content.decode()
+    library_table = library.specific_class._meta.db_table
+    assert not [q for q in ctx.captured_queries if f'FROM "{library_table}"' in q["sql"]
+                or f'JOIN "{library_table}"' in q["sql"]]
 
 
 def test_view_restrictions_still_apply_to_pages_routed_in_one_query(client, platform):
@@ -175,3 +183,40 @@ def test_a_page_object_kept_longer_than_a_request_sees_a_restriction_added_later
     assert not page.get_view_restrictions().exists()
     PageViewRestriction.objects.create(page=page, restriction_type="password", password="pw")
     assert page.get_view_restrictions().exists()
+
+
+def routing_reads(client, url, method="get"):
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(url)
+    return response.status_code, [q for q in ctx.captured_queries if '"wagtailcore_page"."slug" IN' in q["sql"]]
+
+
+def test_a_pages_route_is_kept_until_a_page_on_it_changes(client, platform):
+    chain = nest(platform.index, 3)
+    leaf = publish(chain[-1], DisclosureItemPage(title="叶", slug="leaf"))
+    assert routing_reads(client, leaf.url)[0] == 200
+    status, reads = routing_reads(client, leaf.url)
+    assert status == 200 and reads == []  # kept: the route reads no page
+    assert routing_reads(client, leaf.url, "post")[1]  # a POST routes afresh
+    # Renamed on the way: the old address is gone, the new one answers.
+    chain[1].slug = "renamed"
+    chain[1].save_revision().publish()
+    assert client.get(leaf.url).status_code == 404
+    leaf.refresh_from_db()
+    assert "/renamed/" in leaf.url and client.get(leaf.url).status_code == 200
+    leaf.unpublish()
+    assert client.get(leaf.url).status_code == 404
+
+
+def test_only_addresses_that_lead_somewhere_are_kept(client, platform):
+    from django.core.cache import cache
+
+    from govopen_wagtail.models.mixins import route_key
+
+    chain = nest(platform.index, 2)
+    leaf = publish(chain[-1], DisclosureItemPage(title="叶", slug="leaf"))
+    assert client.get(leaf.url).status_code == 200
+    assert client.get(chain[0].url + "made/up/address/").status_code == 404
+    kept = lambda *components: cache.get(route_key(Page, platform.index, list(components))) is not None
+    assert kept("c0", "c1", "leaf")
+    assert not kept("c0", "made", "up", "address")

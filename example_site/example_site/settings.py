@@ -86,10 +86,14 @@ WSGI_APPLICATION = "example_site.wsgi.application"
 if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    # Connections kept between requests (checked before reuse): opening one
+    # to PostgreSQL costs more than serving a page from the cache.
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60,
+                                                  conn_health_checks=True)}
 else:
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3",
+                    "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serving several processes (docs/howto/deploy-sqlite.md): write-ahead

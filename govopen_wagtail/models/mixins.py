@@ -149,11 +149,55 @@ class AttachmentBase(Orderable):
         abstract = True
 
 
-def _routes_itself(cls) -> bool:
+def _routes_itself(cls, remaining: list[str]) -> bool:
+    """Whether a page of type ``cls`` must answer ``remaining`` itself
+    rather than pass it to its children."""
+    from django.http import Http404
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
     from wagtail.models import Page
 
     route = getattr(cls, "route", None)
-    return route is not Page.route and route is not GovopenPageMixin.route
+    if route is Page.route or route is GovopenPageMixin.route:
+        return False
+    if route is RoutablePageMixin.route:
+        # A routable page's own addresses are its class's: an address none
+        # of them takes goes on to its children, as Wagtail would pass it,
+        # and the page's own fields are never read (a library on the way to
+        # a document cost a query).
+        try:
+            cls.get_resolver().resolve("/" + "/".join(remaining) + "/")
+        except Http404:
+            return False
+    return True
+
+
+def route_key(base, parent, components) -> str:
+    from ..services import library_cache
+
+    return library_cache.key(None, "route", base._meta.label_lower, parent.pk, parent.path, *components)
+
+
+def _route_rows(base, parent, components: list[str], wanted: list[str], read) -> list:
+    """``read()``: the pages along an address and above it. In a GET they are
+    kept under the change stamp (publishing, unpublishing, moving, renaming
+    or deleting a page changes it), so a page's routing reads nothing; only
+    addresses that lead to a page, or to a page's own route one step below
+    it, are kept, so made-up addresses cannot fill the cache."""
+    from django.core.cache import cache
+
+    from ..services import library_cache
+
+    if not library_cache.memo_active():
+        return read()
+    key = route_key(base, parent, components)
+    rows = cache.get(key)
+    if rows is None:
+        rows = read()
+        found = {row.url_path for row in rows}
+        matched = next((i for i, url_path in enumerate(wanted) if url_path not in found), len(wanted))
+        if matched >= max(1, len(wanted) - 1):
+            cache.set(key, rows, library_cache.TIMEOUT)
+    return rows
 
 
 def fast_route(parent, request, path_components):
@@ -177,7 +221,8 @@ def fast_route(parent, request, path_components):
     elif known is None:
         steplen = base.steplen
         above = [parent.path[:k] for k in range(steplen, len(parent.path) + 1, steplen)]
-        rows = list(base.objects.filter(below | Q(path__in=above)))
+        rows = _route_rows(base, parent, components, wanted,
+                           lambda: list(base.objects.filter(below | Q(path__in=above))))
         ancestors = [row.alias_of_id or row.pk for row in rows if row.depth <= parent.depth]
     else:
         # Routed here in one query already (a routable page handing on the rest).
@@ -192,7 +237,7 @@ def fast_route(parent, request, path_components):
         child._cached_parent_obj = current
         remaining = components[i + 1:]
         cls = child.specific_class
-        if remaining and cls is not None and not _routes_itself(cls):
+        if remaining and cls is not None and not _routes_itself(cls, remaining):
             ancestors.append(child.alias_of_id or child.pk)
             current = child
             continue

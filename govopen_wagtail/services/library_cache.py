@@ -37,6 +37,11 @@ def request_finished(sender=None, **kwargs) -> None:
     _request.memo = None
 
 
+def memo_active() -> bool:
+    """Whether this is a safe request, whose reads may be kept (see memo)."""
+    return getattr(_request, "memo", None) is not None
+
+
 def memo(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, once per safe request (every time outside one)."""
     values = getattr(_request, "memo", None)
