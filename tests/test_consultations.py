@@ -300,3 +300,22 @@ def test_a_blank_comment_forms_fields_are_kept_and_its_token_is_each_visitors(in
     page.draft = draft_sections("第一条", "第二条", "第三条（新增）")
     page.save_revision().publish()
     assert "第三条（新增）" in select.search(client.get(page.url).content.decode()).group(0)
+
+
+def test_the_comments_version_is_read_with_the_change_stamp(index, client, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from govopen_wagtail.services.comments import moderate, submit_comment
+    from tests.factories import comment_input
+
+    page = make_consultation(index, title="课后服务方案")
+    client.get(page.url)
+    for url in (page.url, index.url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        own = [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "govopen_wagtail_historicalconsultationcomment"')]
+        assert own == [], url  # one statement with the stamp, not a query of its own
+    comment, _created = submit_comment(page, comment_input(body="建议增加体育活动时间。"))
+    moderate([comment.pk], "publish", admin_user)
+    assert "建议增加体育活动时间。" in client.get(page.url).content.decode()

@@ -664,8 +664,16 @@ class CommentGroup(models.Model):
 
 def comments_version():
     """Changes whenever any comment is received, moderated or deleted: the
-    newest entry of the comments' history (one index read)."""
-    return (ConsultationComment.history.order_by("-history_id").values_list("history_id", flat=True).first())
+    newest entry of the comments' history (one index read, made with the
+    change stamp's during a GET)."""
+    from ..services import library_cache
+
+    if library_cache.memo_active():
+        library_cache.stamp()  # reads the version with it, once a request
+    return library_cache.memo(
+        "comments_version",
+        lambda: ConsultationComment.history.order_by("-history_id").values_list("history_id", flat=True).first(),
+    )
 
 
 def new_receipt_number(when: dt.datetime | None = None) -> str:

@@ -42,6 +42,13 @@ def memo_active() -> bool:
     return getattr(_request, "memo", None) is not None
 
 
+def remember(name: str, value: Any) -> None:
+    """Keep ``value`` as ``name`` for the rest of a safe request."""
+    values = getattr(_request, "memo", None)
+    if values is not None:
+        values.setdefault(name, value)
+
+
 def memo(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, once per safe request (every time outside one)."""
     values = getattr(_request, "memo", None)
@@ -71,7 +78,7 @@ def _read_stamp() -> tuple:
     from django.db import connection
     from wagtail.models import PageLogEntry, Revision
 
-    from ..models import CatalogCategory, PublishedFile, ValidityEvent
+    from ..models import CatalogCategory, ConsultationComment, PublishedFile, ValidityEvent
 
     # One statement of scalar subqueries, each answered from an index; an
     # aggregate over the log with the others inside it made SQLite visit
@@ -87,9 +94,16 @@ def _read_stamp() -> tuple:
     entries = q(CatalogCategory._meta.db_table)
     parts.append(f"(SELECT MAX({q('changed_at')}) FROM {entries})")
     parts.append(f"(SELECT COUNT(*) FROM {entries})")
+    # Not part of the stamp (a comment must not renew every page's caches),
+    # but read with it: the consultation pages' comments follow it, and it
+    # saves them a query of their own (see comments_version).
+    history = ConsultationComment.history.model
+    parts.append(f"(SELECT MAX({q(history._meta.pk.column)}) FROM {q(history._meta.db_table)})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(cursor.fetchone())
+        *row, comments = cursor.fetchone()
+    remember("comments_version", comments)
+    return tuple(row)
 
 
 def key(library, *parts, current_stamp: tuple | None = None) -> str:
