@@ -210,20 +210,25 @@ def test_demo_work_plan_is_imported_from_word_with_progress_per_quarter(client):
     assert "2024-03-01" in second["guide"].reason and second["guide"].value < first["guide"].value
 
 
-@pytest.mark.parametrize("url", [None, "sqlite:///{tmp}/demo.sqlite3"])
-def test_demo_serves_sqlite_with_write_ahead_logging(tmp_path, monkeypatch, url):
-    """Several workers on one SQLite file: readers never wait for a captcha's write."""
+def _demo_database(tmp_path, monkeypatch, url):
+    """The demo settings' default database as they read it with DATABASE_URL set to ``url`` (or unset)."""
     import runpy
     from pathlib import Path
-
-    from django.db.utils import ConnectionHandler
 
     if url:
         monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
     else:
         monkeypatch.delenv("DATABASE_URL", raising=False)
     settings_file = Path(__file__).resolve().parent.parent / "example_site" / "example_site" / "settings.py"
-    database = dict(runpy.run_path(str(settings_file))["DATABASES"]["default"], NAME=str(tmp_path / "demo.sqlite3"))
+    return runpy.run_path(str(settings_file))["DATABASES"]["default"]
+
+
+@pytest.mark.parametrize("url", [None, "sqlite:///{tmp}/demo.sqlite3"])
+def test_demo_serves_sqlite_with_write_ahead_logging(tmp_path, monkeypatch, url):
+    """Several workers on one SQLite file: readers never wait for a captcha's write."""
+    from django.db.utils import ConnectionHandler
+
+    database = dict(_demo_database(tmp_path, monkeypatch, url), NAME=str(tmp_path / "demo.sqlite3"))
     connections = ConnectionHandler({"default": database})
     try:
         with connections["default"].cursor() as cursor:
@@ -240,13 +245,5 @@ def test_demo_serves_sqlite_with_write_ahead_logging(tmp_path, monkeypatch, url)
 @pytest.mark.parametrize("url", [None, "sqlite:///{tmp}/demo.sqlite3", "postgres://root@127.0.0.1:5432/demo"])
 def test_demo_keeps_database_connections_between_requests(tmp_path, monkeypatch, url):
     """Opening a PostgreSQL connection per request cost more than a cached page."""
-    import runpy
-    from pathlib import Path
-
-    if url:
-        monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
-    else:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-    settings_file = Path(__file__).resolve().parent.parent / "example_site" / "example_site" / "settings.py"
-    database = runpy.run_path(str(settings_file))["DATABASES"]["default"]
+    database = _demo_database(tmp_path, monkeypatch, url)
     assert database["CONN_MAX_AGE"] == 60 and database["CONN_HEALTH_CHECKS"] is True

@@ -9,7 +9,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from govopen_wagtail.models import DisclosureColumnPage, DisclosureItemPage
 from govopen_wagtail.restrictions import private_q
-from tests.factories import count_queries, draft, make_document, make_library, publish
+from tests.factories import count_queries, draft, make_catalog, make_document, make_library, publish
 
 
 def nest(parent, depth):
@@ -220,3 +220,14 @@ def test_only_addresses_that_lead_somewhere_are_kept(client, platform):
     kept = lambda *components: cache.get(route_key(Page, platform.index, list(components))) is not None
     assert kept("c0", "c1", "leaf")
     assert not kept("c0", "made", "up", "address")
+    # One made-up step below a real page: a 404 that is not kept either,
+    # since a column answers no address of its own.
+    assert client.get(leaf.url + "made-up/").status_code == 404
+    assert not kept("c0", "c1", "leaf", "made-up")
+    # A routable page's own address one step below it is kept; one its
+    # class does not know is not.
+    catalog = make_catalog(platform.index, imported=False)
+    assert client.get(catalog.url + "table/").status_code == 200
+    assert kept(catalog.slug, "table")
+    assert client.get(catalog.url + "made-up/").status_code == 404
+    assert not kept(catalog.slug, "made-up")

@@ -181,8 +181,9 @@ def _route_rows(base, parent, components: list[str], wanted: list[str], read) ->
     """``read()``: the pages along an address and above it. In a GET they are
     kept under the change stamp (publishing, unpublishing, moving, renaming
     or deleting a page changes it), so a page's routing reads nothing; only
-    addresses that lead to a page, or to a page's own route one step below
-    it, are kept, so made-up addresses cannot fill the cache."""
+    addresses that lead to a page, or to a route one step below a page whose
+    class answers that step itself, are kept, so made-up addresses cannot
+    fill the cache."""
     from django.core.cache import cache
 
     from ..services import library_cache
@@ -193,9 +194,12 @@ def _route_rows(base, parent, components: list[str], wanted: list[str], read) ->
     rows = cache.get(key)
     if rows is None:
         rows = read()
-        found = {row.url_path for row in rows}
-        matched = next((i for i, url_path in enumerate(wanted) if url_path not in found), len(wanted))
-        if matched >= max(1, len(wanted) - 1):
+        by_url = {row.url_path: row for row in rows}
+        matched = next((i for i, url_path in enumerate(wanted) if url_path not in by_url), len(wanted))
+        last = by_url[wanted[matched - 1]].specific_class if matched else None
+        if matched == len(wanted) or (
+            last is not None and matched == len(wanted) - 1 and _routes_itself(last, components[matched:])
+        ):
             cache.set(key, rows, library_cache.TIMEOUT)
     return rows
 
