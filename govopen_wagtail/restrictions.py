@@ -13,15 +13,21 @@ from __future__ import annotations
 from django.db.models import Q
 
 
-def restricted_pages() -> dict[int, str]:
+def restricted_pages(current_stamp: tuple | None = None) -> dict[int, str]:
     """The restricted pages' ids and paths.
 
     Kept under the change stamp (adding, removing or moving a restriction
     changes it) and read once a request, so every listing, the view check and
-    the HTTP-cache check of a page share one answer.
+    the HTTP-cache check of a page share one answer. ``current_stamp``: a
+    stamp this request has just read (outside a GET's memo), to use instead
+    of reading it again.
     """
     from .services import library_cache
 
+    if current_stamp is not None:
+        return library_cache.cached(
+            library_cache.key(None, "restricted-pages", current_stamp=current_stamp), _read_restricted
+        )
     return library_cache.memo("restricted", _restricted_under_stamp)
 
 

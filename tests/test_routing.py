@@ -197,7 +197,12 @@ def test_a_pages_route_is_kept_until_a_page_on_it_changes(client, platform):
     assert routing_reads(client, leaf.url)[0] == 200
     status, reads = routing_reads(client, leaf.url)
     assert status == 200 and reads == []  # kept: the route reads no page
-    assert routing_reads(client, leaf.url, "post")[1]  # a POST routes afresh
+    # A POST reads the stamp afresh (no memo outside a GET), then takes the
+    # kept route under it, and checks restrictions against that same reading.
+    with CaptureQueriesContext(connection) as ctx:
+        client.post(leaf.url)
+    assert [q for q in ctx.captured_queries if '"wagtailcore_page"."slug" IN' in q["sql"]] == []
+    assert [q for q in ctx.captured_queries if "MAX(" in q["sql"]]
     # Renamed on the way: the old address is gone, the new one answers.
     chain[1].slug = "renamed"
     chain[1].save_revision().publish()
@@ -206,6 +211,17 @@ def test_a_pages_route_is_kept_until_a_page_on_it_changes(client, platform):
     assert "/renamed/" in leaf.url and client.get(leaf.url).status_code == 200
     leaf.unpublish()
     assert client.get(leaf.url).status_code == 404
+
+
+def test_a_post_after_a_restriction_is_added_meets_it(client, platform):
+    chain = nest(platform.index, 2)
+    leaf = publish(chain[-1], DisclosureItemPage(title="叶", slug="leaf"))
+    assert client.get(leaf.url).status_code == 200
+    assert client.post(leaf.url).status_code == 200  # the route is kept
+    PageViewRestriction.objects.create(page=chain[0], restriction_type=PageViewRestriction.LOGIN)
+    for method in ("get", "post"):
+        response = getattr(client, method)(leaf.url)
+        assert response.status_code == 302 and "login" in response["Location"], method
 
 
 def test_only_addresses_that_lead_somewhere_are_kept(client, platform):

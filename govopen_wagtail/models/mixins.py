@@ -50,7 +50,8 @@ class GovopenPageMixin:
 
         from ..restrictions import restricted_pages
 
-        restricted = restricted_pages()
+        # A page routed for a POST checks against the stamp its routing read.
+        restricted = restricted_pages(getattr(self, "_govopen_stamp", None))
         chain = getattr(self, "_govopen_ancestor_ids", None)
         if not restricted or (chain is not None and not self.alias_of_id
                               and not restricted.keys() & {*chain, self.pk}):
@@ -171,26 +172,29 @@ def _routes_itself(cls, remaining: list[str]) -> bool:
     return True
 
 
-def route_key(base, parent, components) -> str:
+def route_key(base, parent, components, current_stamp: tuple | None = None) -> str:
     from ..services import library_cache
 
-    return library_cache.key(None, "route", base._meta.label_lower, parent.pk, parent.path, *components)
+    return library_cache.key(None, "route", base._meta.label_lower, parent.pk, parent.path, *components,
+                             current_stamp=current_stamp)
 
 
-def _route_rows(base, parent, components: list[str], wanted: list[str], read) -> list:
-    """``read()``: the pages along an address and above it. In a GET they are
-    kept under the change stamp (publishing, unpublishing, moving, renaming
-    or deleting a page changes it), so a page's routing reads nothing; only
-    addresses that lead to a page, or to a route one step below a page whose
-    class answers that step itself, are kept, so made-up addresses cannot
-    fill the cache."""
+def _route_rows(base, parent, components: list[str], wanted: list[str], read) -> tuple[list, tuple | None]:
+    """``read()``: the pages along an address and above it, kept under the
+    change stamp (publishing, unpublishing, moving, renaming or deleting a
+    page changes it), so a page's routing reads nothing; only addresses that
+    lead to a page, or to a route one step below a page whose class answers
+    that step itself, are kept, so made-up addresses cannot fill the cache.
+
+    Also returns the stamp read for an unsafe request (a POST reads it
+    afresh, outside the once-a-request memo), for the view-restriction check
+    to use the same reading; ``None`` in a GET."""
     from django.core.cache import cache
 
     from ..services import library_cache
 
-    if not library_cache.memo_active():
-        return read()
-    key = route_key(base, parent, components)
+    current_stamp = None if library_cache.memo_active() else library_cache.stamp()
+    key = route_key(base, parent, components, current_stamp)
     rows = cache.get(key)
     if rows is None:
         rows = read()
@@ -201,7 +205,7 @@ def _route_rows(base, parent, components: list[str], wanted: list[str], read) ->
             last is not None and matched == len(wanted) - 1 and _routes_itself(last, components[matched:])
         ):
             cache.set(key, rows, library_cache.TIMEOUT)
-    return rows
+    return rows, current_stamp
 
 
 def fast_route(parent, request, path_components):
@@ -217,6 +221,7 @@ def fast_route(parent, request, path_components):
               path__startswith=parent.path)
     known = getattr(parent, "_govopen_ancestor_ids", None)
     handed = getattr(parent, "_govopen_handed", None)
+    current_stamp = getattr(parent, "_govopen_stamp", None)
     if handed is not None and known is not None and handed[0] == tuple(components):
         # A routable page handing on the rest of the address it was given:
         # those pages were read with it.
@@ -225,8 +230,8 @@ def fast_route(parent, request, path_components):
     elif known is None:
         steplen = base.steplen
         above = [parent.path[:k] for k in range(steplen, len(parent.path) + 1, steplen)]
-        rows = _route_rows(base, parent, components, wanted,
-                           lambda: list(base.objects.filter(below | Q(path__in=above))))
+        rows, current_stamp = _route_rows(base, parent, components, wanted,
+                                          lambda: list(base.objects.filter(below | Q(path__in=above))))
         ancestors = [row.alias_of_id or row.pk for row in rows if row.depth <= parent.depth]
     else:
         # Routed here in one query already (a routable page handing on the rest).
@@ -248,6 +253,8 @@ def fast_route(parent, request, path_components):
         page = child.specific
         page._cached_parent_obj = current
         page._govopen_ancestor_ids = ancestors
+        if current_stamp is not None:
+            page._govopen_stamp = current_stamp
         if remaining:
             page._govopen_handed = (tuple(remaining), rows)
         return page.route(request, remaining)

@@ -133,6 +133,14 @@ def _check_window(page: ConsultationPage, data: CommentInput, now: dt.datetime, 
     return received
 
 
+@lru_cache(maxsize=2048)
+def _known_shingles(body: str) -> frozenset[str]:
+    # The same earlier comments are a consultation's candidates again and
+    # again (the oldest sharing a MinHash value come first): splitting up to
+    # 200 of them on every comment was most of the check's time.
+    return frozenset(textcheck.shingles(body))
+
+
 def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int]) -> int | None:
     """The id of the group an identical or near-identical comment is in.
 
@@ -154,7 +162,7 @@ def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int
     for same, body, group_id in candidates:
         if same == 0:
             return group_id
-        similarity = textcheck.jaccard(grams, textcheck.shingles(body))
+        similarity = textcheck.jaccard(grams, _known_shingles(body))
         if similarity >= threshold and similarity > best:
             best, best_group = similarity, group_id
     return best_group

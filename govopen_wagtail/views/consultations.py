@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext
@@ -25,7 +26,32 @@ def submit_comment_view(page, request):
     )
     if early is not None:
         return _earlier_receipt(page, request, nonce) or early
-    if not form.is_valid():
+    comment = refused = None
+    # The captcha is used up in the transaction that saves the comment: one
+    # commit a comment, not two (each a flush to disk on PostgreSQL). A
+    # refused comment still uses its captcha up (the refusal is caught
+    # inside), so one answer never sends two comments. Pages are rendered
+    # after the commit, never holding SQLite's write lock.
+    with transaction.atomic():
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                comment, _created = service.submit_comment(
+                    page,
+                    service.CommentInput.from_form(data, section_id=data["section"]),
+                    token=data["token"],
+                    client=ratelimit.client_ip(request),
+                    # A token already used is caught by the unique constraint on save.
+                    token_checked=True,
+                )
+            except service.CommentRefused as exc:
+                refused = exc
+    if refused is not None:
+        form.add_error(None, refused.message)
+        # A closed window leaves the text with its writer but offers no form.
+        return render_page(page, request, 403 if refused.code in ("closed", "not_open", "offline") else 400,
+                           form=form, refused=refused.code)
+    if comment is None:
         # A form sent again (double tap, retry after a timeout) fails the
         # single-use captcha: it is answered with the first receipt. Looked up
         # only here, so a first submission pays no query for it.
@@ -34,21 +60,6 @@ def submit_comment_view(page, request):
             return earlier
         form.refresh_token()
         return render_page(page, request, 400, form=form)
-    data = form.cleaned_data
-    try:
-        comment, _created = service.submit_comment(
-            page,
-            service.CommentInput.from_form(data, section_id=data["section"]),
-            token=data["token"],
-            client=ratelimit.client_ip(request),
-            # A token already used is caught by the unique constraint on save.
-            token_checked=True,
-        )
-    except service.CommentRefused as exc:
-        form.add_error(None, exc.message)
-        # A closed window leaves the text with its writer but offers no form.
-        return render_page(page, request, 403 if exc.code in ("closed", "not_open", "offline") else 400,
-                       form=form, refused=exc.code)
     return redirect(page.get_url(request) + page.reverse_subpage("receipt", args=[comment.receipt_number]))
 
 
