@@ -6,6 +6,7 @@ validity event (a recording backend stands in for the CDN)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -51,6 +52,7 @@ def test_public_pages_send_cache_control_and_an_etag_that_answers_304(client, pl
     assert response.status_code == 200
     assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=300", "s-maxage=3600"}
     assert response.has_header("ETag") and not response.cookies
+    assert response["ETag"] == '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
     assert "Cookie" not in response.get("Vary", "")  # one cached copy for every anonymous visitor
     again = client.get(platform.active.url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
