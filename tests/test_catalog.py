@@ -149,6 +149,17 @@ def test_tree_shows_counts_and_the_standard_columns(catalog, platform, client):
     assert "table/?category=05-01" in html
 
 
+def test_the_tree_is_sent_without_the_templates_indentation(catalog, platform, client):
+    import re
+
+    file_items(catalog, platform, 2)
+    html = client.get(catalog.url).content.decode()
+    tree = html[html.index('class="govopen-catalog-node'):html.rindex("</details>")]
+    assert not re.search(r"\n[ \t]|\n\n", tree)
+    # Inline parts stay apart: a line break renders as the space between them.
+    assert re.search(r'catalog-code">[^<]+</span>\n<span class="govopen-catalog-name">', tree)
+
+
 def test_documents_and_consultations_appear_through_a_source_page(catalog, platform, client):
     library = make_library(platform.active)
     make_document(library, "泉教规〔2026〕1号", written=timezone.localdate(), title="某规范性文件")
