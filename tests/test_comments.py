@@ -374,6 +374,16 @@ def test_short_comments_group_only_when_identical(page):
 # Notifications -----------------------------------------------------------------
 
 
+@override_settings(GOVOPEN_COMMENT_MODERATION=False)
+def test_a_comment_published_at_once_is_announced_after_its_commit(client, page, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert post_comment(client, page, contact_email="parent@example.com", notify="on").status_code == 302
+    assert mail.outbox == [] and callbacks  # not while the comment may still be rolled back
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [["parent@example.com"]]
+
+
 def test_opted_in_commenters_are_told_once_when_published(client, page, django_capture_on_commit_callbacks):
     post_comment(client, page, contact_email="parent@example.com", notify="on")
     post_comment(client, page, body="另一条意见，不要通知", contact_email="quiet@example.com")

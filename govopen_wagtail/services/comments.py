@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, fields as dataclass_fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -230,7 +230,10 @@ def submit_comment(
     except _Duplicate:
         return ConsultationComment.objects.get(submission_token=token), False
     if comment.status == Status.PUBLISHED:
-        notify_published([comment.pk])
+        # After the commit: the caller's transaction (the comment view's,
+        # with its captcha) may still roll back, and a queue's worker must
+        # find the comment.
+        transaction.on_commit(partial(notify_published, [comment.pk]))
     return comment, True
 
 
