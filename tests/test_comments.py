@@ -354,6 +354,12 @@ def test_earlier_comments_are_not_split_into_shingles_again_for_each_new_one(pag
     # Each new comment once for itself, each earlier one once in all.
     assert split.call_count <= 2 * len(variants), split.call_args_list
     assert len(groups) == 1
+    # A long comment's pairs are not kept: they would hold too much memory.
+    long_body = CAMPAIGN * (service.KEPT_SHINGLES_MAX_CHARS // len(CAMPAIGN) + 1)
+    service._kept_shingles.cache_clear()
+    assert service._known_shingles(long_body) == textcheck.shingles(long_body)
+    assert service._known_shingles(CAMPAIGN) == textcheck.shingles(CAMPAIGN)
+    assert service._kept_shingles.cache_info().currsize == 1
 
 
 @override_settings(GOVOPEN_CAMPAIGN_SIMILARITY=0)

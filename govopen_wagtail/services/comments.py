@@ -133,11 +133,23 @@ def _check_window(page: ConsultationPage, data: CommentInput, now: dt.datetime, 
     return received
 
 
-@lru_cache(maxsize=2048)
-def _known_shingles(body: str) -> frozenset[str]:
+# Bodies up to this length have their pairs kept: a few thousand pairs of a
+# long comment take a few hundred kilobytes, and 512 of those in every worker
+# would be too much memory for what they save.
+KEPT_SHINGLES_MAX_CHARS = 500
+
+
+def _known_shingles(body: str) -> frozenset[str] | set[str]:
     # The same earlier comments are a consultation's candidates again and
     # again (the oldest sharing a MinHash value come first): splitting up to
     # 200 of them on every comment was most of the check's time.
+    if len(body) > KEPT_SHINGLES_MAX_CHARS:
+        return textcheck.shingles(body)
+    return _kept_shingles(body)
+
+
+@lru_cache(maxsize=512)
+def _kept_shingles(body: str) -> frozenset[str]:
     return frozenset(textcheck.shingles(body))
 
 
