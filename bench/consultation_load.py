@@ -75,6 +75,63 @@ class Run:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+def _ticks(pid: int) -> int:
+    """User + system CPU of one process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _machine_ticks() -> int:
+    """CPU busy on the whole machine (all cores), in clock ticks."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+
+
+class CpuSplit:
+    """Where the machine's CPU went during the run: the gunicorn workers,
+    this client (threads building and parsing requests, reading captcha
+    answers), and the rest (mostly PostgreSQL). Linux only; silent elsewhere."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.available = Path("/proc/stat").exists()
+
+    def _read(self) -> tuple[int, int, float]:
+        server = sum(_ticks(p) for p in [self.server_pid, *_children(self.server_pid)])
+        usage = os.times()
+        return _machine_ticks(), server, usage.user + usage.system
+
+    def start(self) -> None:
+        if self.available:
+            self.before = self._read()
+
+    def stop(self) -> None:
+        if self.available:
+            self.after = self._read()
+
+    def report(self, count: int) -> str:
+        if not self.available or not count:
+            return ""
+        hz = os.sysconf("SC_CLK_TCK")
+        machine = (self.after[0] - self.before[0]) / hz
+        server = (self.after[1] - self.before[1]) / hz
+        client = self.after[2] - self.before[2]
+        rest = max(0.0, machine - server - client)
+        per = lambda seconds: seconds * 1000 / count
+        return (f"CPU per submission {per(machine):.1f} ms on {os.cpu_count()} cores: gunicorn {per(server):.1f} ms, "
+                f"this client {per(client):.1f} ms, the rest (PostgreSQL, Redis) {per(rest):.1f} ms")
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -246,11 +303,14 @@ def main() -> None:
         print(f"Warm-up: {rate:.0f} comments/s; the test consultation closes in {close_after:.1f} s ({closes_iso})")
 
         run = Run()
+        cpu = CpuSplit(server.pid)
+        cpu.start()
         start = time.perf_counter()
         with ThreadPoolExecutor(args.clients) as pool:
             for i in range(args.comments):
                 pool.submit(submit, base, path, i, db_url, run, random.random() < args.repeat_share)
         elapsed = time.perf_counter() - start
+        cpu.stop()
     finally:
         server.terminate()
         server.wait(10)
@@ -286,6 +346,9 @@ def main() -> None:
     print(f"Refusal reasons   {sorted({o.refusal for o in refused})} "
           f"({sum(1 for o in refused if o.post_ms)} at the POST, the rest found the form gone)")
     print(f"Sent twice        {len(repeats)}; same receipt both times: {dup_ok}")
+    split = cpu.report(len(outcomes))
+    if split:
+        print(split)
     gets = [o.get_ms for o in outcomes if o.get_ms]
     posts = [o.post_ms for o in outcomes if o.post_ms]
     closing_ts = closes_at.timestamp()
