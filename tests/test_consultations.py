@@ -302,6 +302,52 @@ def test_a_blank_comment_forms_fields_are_kept_and_its_token_is_each_visitors(in
     assert "第三条（新增）" in select.search(client.get(page.url).content.decode()).group(0)
 
 
+def test_a_blank_comment_form_is_rendered_once_and_each_visitor_gets_their_own_values(index):
+    import re
+    from unittest import mock
+
+    from captcha.models import CaptchaStore
+    from django.core.cache import cache
+    from django.test import Client
+
+    from govopen_wagtail.forms import CommentForm, read_token
+    from govopen_wagtail.services import blank_forms
+    from tests.comment_helpers import comment_url, form_fields
+
+    page = make_consultation(index, sections=("第一条", "第二条"))
+    cache.clear()
+    form_template = "govopen_wagtail/includes/comment_form.html"
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(3)]
+    responses = [visitor.get(page.url) for visitor in visitors]
+    rendered = [form_template in [t.name for t in r.templates] for r in responses]
+    assert rendered == [True, False, False]  # the first visitor's rendering is kept
+    pages = [r.content.decode() for r in responses]
+    for html in pages:
+        assert not any(mark in html for mark in (blank_forms.CSRF_MARK, blank_forms.TOKEN_MARK, blank_forms.KEY_MARK))
+    csrf = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    fields = [form_fields(html) for html in pages]
+    assert len({csrf.search(html).group(1) for html in pages}) == 3
+    assert len({f["token"] for f in fields}) == 3 and all(read_token(f["token"], page.pk) for f in fields)
+    assert len({f["captcha_0"] for f in fields}) == 3
+    assert CaptchaStore.objects.filter(hashkey__in=[f["captcha_0"] for f in fields]).count() == 3
+    assert all(f'/captcha/image/{f["captcha_0"]}/' in html for f, html in zip(fields, pages))
+    # Each visitor's values work together: the CSRF token with their cookie,
+    # the form token and the captcha, once.
+    for visitor, html, values in zip(visitors, pages, fields):
+        data = {"body": "建议延长课后服务时间。" + values["token"][-6:], "commenter_category": "individual", "section": "",
+                "csrfmiddlewaretoken": csrf.search(html).group(1), **values}
+        assert visitor.post(comment_url(page), data).status_code == 302
+    assert page.comments.count() == 3
+
+    # A site's own form class may show something of each visitor's: built every time.
+    class SiteForm(CommentForm):
+        pass
+
+    with mock.patch.object(type(page), "comment_form_class", lambda self: SiteForm):
+        for _ in range(2):
+            assert form_template in [t.name for t in Client().get(page.url).templates]
+
+
 def test_the_comments_version_is_read_with_the_change_stamp(index, client, admin_user):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -467,6 +467,7 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
         from django.template.loader import render_to_string
         from django.utils.functional import SimpleLazyObject
 
+        from ..services import blank_forms
         from ..services.fragments import cached_html
 
         context = super().get_context(request, *args, **kwargs)
@@ -508,7 +509,22 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
                                                        comments_version(), number)
         if state == ConsultationState.OPEN and self.accept_online and "form" not in context:
             section = request.GET.get("section", "")
-            context["form"] = form = self.comment_form_class()(consultation=self, initial={"section": section})
+            form_class = self.comment_form_class()
+            # A GET's form is blank (a POST's, bound, replaces it: see
+            # views/consultations.py), the same for everyone but its tokens
+            # and captcha: kept as HTML, each visitor's values put in. The
+            # form itself is built only if a site's template asks for it.
+            if request.method in ("GET", "HEAD") and not getattr(request, "is_preview", False) and (
+                blank_forms.keepable(form_class) and (section == "" or section in {s["id"] for s in self.sections()})
+            ):
+                context["comment_form_html"] = blank_forms.blank_form_html(
+                    request, self, form_class, section,
+                    lambda form, extra: render_to_string("govopen_wagtail/includes/comment_form.html",
+                                                         {**context, "form": form, **extra}, request=request),
+                )
+                context["form"] = SimpleLazyObject(lambda: form_class(consultation=self, initial={"section": section}))
+                return context
+            context["form"] = form = form_class(consultation=self, initial={"section": section})
             # A blank form's fields (all but its token and captcha, which are
             # each visitor's) follow the draft's sections and the settings:
             # kept as HTML, for each section a link may preselect.
