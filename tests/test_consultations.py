@@ -304,6 +304,7 @@ def test_a_blank_comment_forms_fields_are_kept_and_its_token_is_each_visitors(in
 
 def test_a_blank_comment_form_is_rendered_once_and_each_visitor_gets_their_own_values(index):
     import re
+    from types import SimpleNamespace
     from unittest import mock
 
     from captcha.models import CaptchaStore
@@ -346,6 +347,17 @@ def test_a_blank_comment_form_is_rendered_once_and_each_visitor_gets_their_own_v
     with mock.patch.object(type(page), "comment_form_class", lambda self: SiteForm):
         for _ in range(2):
             assert form_template in [t.name for t in Client().get(page.url).templates]
+
+    # A kept rendering without its placeholders (a site's template without
+    # the tokens, a captcha key not found) would give everyone the same
+    # values: never used, the form built each time.
+    cache.clear()
+    kept = '<form><input name="captcha_0" value="same-for-all"></form>'
+    with mock.patch.object(blank_forms, "fragments", SimpleNamespace(cached_html=lambda *args, **kwargs: kept)):
+        responses = [Client().get(page.url) for _ in range(2)]
+    assert all(form_template in [t.name for t in r.templates] for r in responses)
+    keys = [form_fields(r.content.decode())["captcha_0"] for r in responses]
+    assert keys[0] != keys[1] and "same-for-all" not in keys
 
 
 def test_the_comments_version_is_read_with_the_change_stamp(index, client, admin_user):

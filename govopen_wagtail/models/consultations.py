@@ -517,13 +517,15 @@ class ConsultationPage(RoutablePageMixin, IndexNumberMixin, DisclosurePage):
             if request.method in ("GET", "HEAD") and not getattr(request, "is_preview", False) and (
                 blank_forms.keepable(form_class) and (section == "" or section in {s["id"] for s in self.sections()})
             ):
-                context["comment_form_html"] = blank_forms.blank_form_html(
+                html = blank_forms.blank_form_html(
                     request, self, form_class, section,
                     lambda form, extra: render_to_string("govopen_wagtail/includes/comment_form.html",
                                                          {**context, "form": form, **extra}, request=request),
                 )
-                context["form"] = SimpleLazyObject(lambda: form_class(consultation=self, initial={"section": section}))
-                return context
+                if html is not None:
+                    context["comment_form_html"] = html
+                    context["form"] = SimpleLazyObject(lambda: form_class(consultation=self, initial={"section": section}))
+                    return context
             context["form"] = form = form_class(consultation=self, initial={"section": section})
             # A blank form's fields (all but its token and captcha, which are
             # each visitor's) follow the draft's sections and the settings:

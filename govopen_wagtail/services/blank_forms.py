@@ -48,9 +48,14 @@ def keepable(form_class) -> bool:
 
 
 def blank_form_html(request, page, form_class, section: str,
-                    render: Callable[[object, dict], str]) -> SafeString:
+                    render: Callable[[object, dict], str]) -> SafeString | None:
     """The blank form's HTML for this visitor. ``render(form, extra_context)``
-    renders a form (once, with the placeholders, when not kept yet)."""
+    renders a form (once, with the placeholders, when not kept yet).
+
+    ``None`` when the rendering lacks a placeholder (a site's template
+    without the CSRF token or the form token, or a captcha whose key was not
+    found): kept, it would hand every visitor the same values, so the
+    caller builds the form for each visitor instead."""
 
     def render_marked() -> str:
         form = form_class(consultation=page, initial={"section": section})
@@ -64,6 +69,9 @@ def blank_form_html(request, page, form_class, section: str,
     spec = govopen_settings.COMMENT_CAPTCHA
     kept = fragments.cached_html(request, page, "comment-form", render_marked, form_class.__qualname__, section,
                                  govopen_settings.COMMENT_MAX_CHARS, repr(spec))
+    needed = (CSRF_MARK, TOKEN_MARK, KEY_MARK) if spec else (CSRF_MARK, TOKEN_MARK)
+    if not all(mark in kept for mark in needed):
+        return None
     from ..forms import new_token
 
     html = kept.replace(CSRF_MARK, get_token(request)).replace(TOKEN_MARK, new_token(page.pk))
