@@ -6,6 +6,10 @@ parses a POST body to find its token): oversized bodies are refused from
 their Content-Length, and public multipart uploads are rate-limited, before
 a byte of the body is read or spooled to disk.
 
+``RoutingMiddleware`` finds a govopen page for its address from the site's
+root through the routing cache (``services/site_routing.py``), not level by
+level; put it last, so a request another middleware refuses costs nothing.
+
 ``DatabaseUnavailableMiddleware`` turns a database connection failure in a
 view into a translated 503 page with ``Retry-After``. A form that was being
 sent comes back on that page with what was typed, ready to send again, so
@@ -139,3 +143,34 @@ class PublicCacheMiddleware:
         from . import http_cache
 
         return http_cache.apply(request, self.get_response(request))
+
+
+class RoutingMiddleware:
+    """Routes requests for govopen pages from the site's root in one go
+    (``govopen_wagtail.services.site_routing``); Wagtail routes the rest."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from wagtail import views as wagtail_views
+
+        if view_func is not wagtail_views.serve or hasattr(request, "_wagtail_route_for_request"):
+            return None
+        from .services import site_routing
+
+        path = view_kwargs.get("path", view_args[0] if view_args else None)
+        if isinstance(path, str):
+            try:
+                result = site_routing.route(request, path)
+            except (OperationalError, InterfaceError):
+                # Outside the view, no middleware would turn this into the
+                # 503 page: Wagtail's routing, in the view, meets it again.
+                return None
+            if result is not None:
+                # Where Wagtail's routing looks first (Page.route_for_request).
+                request._wagtail_route_for_request = result
+        return None

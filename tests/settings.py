@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "govopen_wagtail.middleware.DatabaseUnavailableMiddleware",
+    "govopen_wagtail.middleware.RoutingMiddleware",
 ]
 
 ROOT_URLCONF = "tests.urls"

@@ -29,6 +29,7 @@ def test_snippet_runs_in_a_site_that_already_has_settings_app(path):
     middleware = namespace["MIDDLEWARE"]
     assert middleware.index("govopen_wagtail.middleware.RequestGuardMiddleware") < middleware.index(
         "django.middleware.csrf.CsrfViewMiddleware")
+    assert middleware[-1] == "govopen_wagtail.middleware.RoutingMiddleware"
     assert "LANGUAGE_CODE" not in namespace  # the site keeps its own
 
 

@@ -233,7 +233,9 @@ def test_only_addresses_that_lead_somewhere_are_kept(client, platform):
     leaf = publish(chain[-1], DisclosureItemPage(title="叶", slug="leaf"))
     assert client.get(leaf.url).status_code == 200
     assert client.get(chain[0].url + "made/up/address/").status_code == 404
-    kept = lambda *components: cache.get(route_key(Page, platform.index, list(components))) is not None
+    # Routed from the site's root (RoutingMiddleware), through the platform.
+    root = platform.site.root_page
+    kept = lambda *components: cache.get(route_key(Page, root, [platform.index.slug, *components])) is not None
     assert kept("c0", "c1", "leaf")
     assert not kept("c0", "made", "up", "address")
     # One made-up step below a real page: a 404 that is not kept either,
@@ -247,3 +249,123 @@ def test_only_addresses_that_lead_somewhere_are_kept(client, platform):
     assert kept(catalog.slug, "table")
     assert client.get(catalog.url + "made-up/").status_code == 404
     assert not kept(catalog.slug, "made-up")
+
+
+# Routing from the site's root (RoutingMiddleware, services/site_routing.py).
+
+ROUTING = "govopen_wagtail.middleware.RoutingMiddleware"
+
+
+def test_the_site_for_a_host_is_the_one_wagtail_picks(db):
+    from wagtail.models import Site
+    from wagtail.models.sites import get_site_for_hostname
+
+    from govopen_wagtail.services import site_routing
+    from tests.factories import make_site
+
+    hosts = ["localhost", "school.example", "other.example", "unknown.example"]
+    layouts = [
+        # (hostname, port, default)
+        [("localhost", 80, True), ("school.example", 80, False), ("school.example", 8080, False),
+         ("other.example", 80, False)],
+        [("localhost", 80, True), ("other.example", 8080, False)],
+        [("school.example", 80, False), ("school.example", 8080, False), ("other.example", 8080, False)],
+        [("school.example", 8080, True), ("other.example", 80, False)],
+    ]
+    for layout in layouts:
+        Site.objects.all().delete()
+        for hostname, port, default in layout:
+            make_site(hostname, port, default=default)
+        for hostname in hosts:
+            for port in (80, 443, 8080):
+                try:
+                    expected = get_site_for_hostname(hostname, port).pk
+                except Site.DoesNotExist:
+                    expected = None
+                found = site_routing.site_for(hostname, port)
+                assert (found.pk if found else None) == expected, (layout, hostname, port)
+
+
+def test_a_govopen_page_is_routed_from_the_root_in_one_query_with_wagtails_answers(client, platform, settings):
+    from wagtail.models import Page
+
+    chain = nest(platform.index, 2)
+    leaf = publish(chain[-1], DisclosureItemPage(title="叶", slug="leaf"))
+    hidden = draft(chain[-1], DisclosureItemPage(title="草稿", slug="hidden"))
+    plain = platform.site.root_page.add_child(instance=Page(title="普通页面", slug="plain-page"))
+    catalog = make_catalog(platform.index, imported=False)
+    addresses = [leaf.url, chain[0].url, platform.index.url, chain[-1].url + "hidden/", chain[-1].url + "missing/",
+                 leaf.url + "made-up/", catalog.url + "table/", catalog.url + "made-up/", plain.url, "/", "/nowhere/"]
+
+    def answers(client):
+        out = {}
+        for url in addresses:
+            client.get(url)  # warm the caches
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            body = response.content.decode() if response.status_code == 200 else ""
+            # The CSRF token differs per request; the page otherwise the same.
+            out[url] = (response.status_code, len(body) > 0, leaf.title in body, len(ctx.captured_queries))
+        return out
+
+    from django.test import Client
+
+    routed = answers(client)
+    assert ROUTING in settings.MIDDLEWARE
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != ROUTING]
+    wagtails = answers(Client())  # a client loads the middleware once
+    assert hidden.pk and not hidden.live
+    for url in addresses:
+        assert routed[url][:3] == wagtails[url][:3], url
+    assert routed[leaf.url][0] == 200 and routed[chain[-1].url + "hidden/"][0] == 404
+    # The site, the root page, the platform and its specific type: four
+    # queries Wagtail reads before the platform's routing takes over (three
+    # for the platform itself, whose specific type is read either way).
+    for url, saved in ((leaf.url, 4), (chain[0].url, 4), (catalog.url + "table/", 4), (platform.index.url, 3)):
+        assert routed[url][3] <= wagtails[url][3] - saved, (url, routed[url], wagtails[url])
+    # A page that is not govopen's is Wagtail's to route, at Wagtail's cost.
+    assert routed[plain.url] == wagtails[plain.url]
+
+
+def test_a_root_that_routes_itself_is_left_to_wagtail(client, platform, monkeypatch):
+    from wagtail.models import Page
+
+    from demo.models import HomePage
+
+    asked = []
+
+    def route(self, request, path_components):
+        asked.append(list(path_components))
+        return Page.route(self, request, path_components)
+
+    leaf = publish(platform.index, DisclosureItemPage(title="叶", slug="leaf"))
+    monkeypatch.setattr(HomePage, "route", route)
+    assert client.get(leaf.url).status_code == 200
+    assert asked == [[platform.index.slug, "leaf"]]
+
+
+def test_a_changed_site_or_root_is_followed(client, platform):
+    from wagtail.models import Site
+
+    leaf = publish(platform.index, DisclosureItemPage(title="叶", slug="leaf"))
+    assert client.get(leaf.url).status_code == 200
+    site = platform.site
+    # Another host is added to the install: its own root answers it at once.
+    from tests.factories import make_platform, make_site
+
+    other = make_site("school.example", default=False)
+    other_leaf = publish(make_platform(other).index, DisclosureItemPage(title="学校的叶", slug="leaf"))
+    response = client.get(other_leaf.url, HTTP_HOST="school.example")
+    assert response.status_code == 200 and "学校的叶" in response.content.decode()
+    # The site's hostname changes: the old host falls to the default site.
+    Site.objects.filter(pk=other.pk).update(hostname="school2.example")
+    other.refresh_from_db()
+    other.save()
+    assert client.get(other_leaf.url, HTTP_HOST="school.example").status_code == 404
+    assert "学校的叶" in client.get(other_leaf.url, HTTP_HOST="school2.example").content.decode()
+    # The root page is renamed: its pages move with it and are still found.
+    root = site.root_page.specific
+    root.slug = "home-renamed"
+    root.save_revision().publish()
+    # (Wagtail's own site root paths, behind page.url, are not renewed by it.)
+    assert client.get(f"/{platform.index.slug}/leaf/").status_code == 200

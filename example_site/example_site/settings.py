@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "govopen_wagtail.middleware.DatabaseUnavailableMiddleware",
+    "govopen_wagtail.middleware.RoutingMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"
