@@ -32,13 +32,6 @@ class GovopenWagtailConfig(AppConfig):
         from .captcha_fields import reset_batches
 
         post_migrate.connect(reset_batches, sender=self, dispatch_uid="govopen_captcha_batches")
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Site
-
-        from .services import site_routing
-
-        post_save.connect(site_routing.clear_sites, sender=Site, dispatch_uid="govopen_routing_sites_saved")
-        post_delete.connect(site_routing.clear_sites, sender=Site, dispatch_uid="govopen_routing_sites_deleted")
 
 
 def _ensure_search_index(sender, using="default", **kwargs) -> None:

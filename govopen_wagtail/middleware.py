@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -166,6 +166,9 @@ class RoutingMiddleware:
         if isinstance(path, str):
             try:
                 result = site_routing.route(request, path)
+            except Http404:
+                request._wagtail_route_for_request = None  # Wagtail's record of a 404
+                return None
             except (OperationalError, InterfaceError):
                 # Outside the view, no middleware would turn this into the
                 # 503 page: Wagtail's routing, in the view, meets it again.

@@ -190,11 +190,6 @@ def test_table_filters_and_ignores_unknown_values(catalog, platform, client):
 
 def test_tree_and_table_query_counts_do_not_grow_with_items(catalog, platform, client):
     file_items(catalog, platform, 2)
-    # The sites are read once for routing from the root, not once per
-    # change stamp as what is compared here.
-    from govopen_wagtail.services.site_routing import all_sites
-
-    all_sites()
     tree = count_queries(lambda: client.get(catalog.url))
     table = count_queries(lambda: client.get(catalog.url + "table/"))
     file_items(catalog, platform, 8, code="04-01")

@@ -422,10 +422,10 @@ def test_a_comment_post_costs_the_same_few_queries_however_many_came_before(clie
     assert ConsultationComment.objects.filter(consultation=page).count() == 12
     assert not tables  # comments are records, not content: no reference index work
     # Routed from the site's root in one go (RoutingMiddleware): 10 before.
-    assert counts[-1] == counts[1] and counts[-1] <= 6, counts
+    assert counts[-1] == counts[1] and counts[-1] <= 7, counts
 
 
-def test_a_comment_unlike_any_other_costs_no_more_than_seven_queries(client, platform):
+def test_a_comment_unlike_any_other_costs_no_more_than_eight_queries(client, platform):
     """Each in a group of its own (one more insert), routed five levels down."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -441,4 +441,4 @@ def test_a_comment_unlike_any_other_costs_no_more_than_seven_queries(client, pla
             assert client.post(comment_url(page), data).status_code == 302
         counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
     assert CommentGroup.objects.filter(consultation=page).count() == len(bodies)
-    assert max(counts[1:]) <= 7, counts  # 11 before RoutingMiddleware
+    assert max(counts[1:]) <= 8, counts  # 11 before RoutingMiddleware

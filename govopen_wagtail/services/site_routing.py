@@ -8,13 +8,12 @@ where the platform sits one or two levels below the home page, that was five
 of a comment submission's eleven queries and about a quarter of its time.
 
 ``RoutingMiddleware`` (``govopen_wagtail.middleware``) does the same walk
-from the root through the routing cache: the sites are kept in the cache
-(cleared when a site is saved or deleted, as Wagtail clears its own site
-root paths), the pages along the address under the change stamp. It answers
-only addresses that lead to a govopen page, and only where Wagtail's answer
-is sure to be the same; anything else (another page type, a root or page on
-the way that routes for itself, translated sites, a host no site takes) is
-left to Wagtail, untouched.
+from the site's root (found by Wagtail, as always) through the routing cache:
+the pages along the address, kept under the change stamp. It answers only
+addresses that lead to a govopen page (or to no page: a 404), and only where
+Wagtail's answer is sure to be the same; anything else (another app's page,
+a root or page on the way that routes for itself, translated sites, a host
+no site takes) is left to Wagtail, untouched.
 """
 
 from __future__ import annotations
@@ -25,67 +24,26 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
-from django.http.request import split_domain_port
 
-SITES_KEY = "govopen:routing:sites"
-# An address found to lead to another app's page: left to Wagtail at once
+# An address found to lead to another app's page is left to Wagtail at once
 # next time, before the change stamp (a query a page of another app would
-# not otherwise make) is read. Only a hint: should a govopen page take that
-# address, Wagtail routes it, correctly, until the hint expires.
+# not otherwise make) is read: the page's own address, or, for a page that
+# answers the rest of an address itself (a blog's archive), every address
+# below it. Kept by site and the page's address, so the hints cannot outgrow
+# the tree. Only a hint: should a govopen page take such an address, Wagtail
+# routes it, correctly, until the hint expires.
 _NOT_OURS = "govopen:routing:not-ours:"
 
 
-def all_sites() -> list:
-    """Every site with its root page, from the cache (read once when empty)."""
-    from wagtail.models import Site
-
-    from . import library_cache
-
-    sites = cache.get(SITES_KEY)
-    if sites is None:
-        sites = list(Site.objects.select_related("root_page"))
-        cache.set(SITES_KEY, sites, library_cache.TIMEOUT)
-    return sites
-
-
-def clear_sites(**kwargs) -> None:
-    """Connected to a site's save and delete."""
-    cache.delete(SITES_KEY)
-
-
-def site_for(hostname: str, port: int):
-    """The site Wagtail's ``get_site_for_hostname`` picks, or ``None``.
-
-    The same order of preference: host and port, the host on the default
-    site, the default site (unless exactly one other site has the host),
-    a lone site with the host on another port. Tested against Wagtail's own
-    function for every combination in ``tests/test_routing.py``.
-    """
-    exact, host_default, default, host = 0, 1, 2, 3
-
-    def match(site) -> int:
-        if site.hostname == hostname and site.port == port:
-            return exact
-        if site.hostname == hostname and site.is_default_site:
-            return host_default
-        return default if site.is_default_site else host
-
-    candidates = sorted(
-        (site for site in all_sites() if site.hostname == hostname or site.is_default_site), key=match
-    )
-    if not candidates:
-        return None
-    if len(candidates) == 1 or match(candidates[0]) in (exact, host_default):
-        return candidates[0]
-    if match(candidates[0]) == default:
-        return candidates[len(candidates) == 2]
-    return None
+def _hint_key(site, kind: str, components: list[str]) -> str:
+    return _NOT_OURS + hashlib.sha256(f"{site.pk}|{kind}|{'/'.join(components)}".encode()).hexdigest()
 
 
 def route(request, path: str):
     """Wagtail's ``RouteResult`` for ``path``, or ``None`` to leave the request
-    to Wagtail. Sets the request's site as Wagtail's routing would."""
-    from wagtail.models import Page
+    to Wagtail; raises ``Http404`` where Wagtail's routing would. Sets the
+    request's site as Wagtail's routing does."""
+    from wagtail.models import Page, Site
 
     from ..models.mixins import GovopenPageMixin, _route_rows, _routes_itself, fast_route
     from . import library_cache
@@ -95,18 +53,16 @@ def route(request, path: str):
         # The root page itself is one query for Wagtail too; a translated
         # site's root is the visitor's locale's, which Wagtail picks.
         return None
-    hint = _NOT_OURS + hashlib.sha256(f"{request._get_raw_host()}|{request.get_port()}|{path}".encode()).hexdigest()
-    if cache.get(hint) is not None:
-        return None
-    site = getattr(request, "_wagtail_site", None)
+    # Wagtail's own lookup (one query, kept on the request): a site's
+    # hostname is never read from a copy another process may not have seen
+    # change.
+    site = Site.find_for_request(request)
     if site is None:
-        try:
-            port = int(request.get_port())
-        except ValueError:
-            return None
-        site = site_for(split_domain_port(request._get_raw_host())[0], port)
-        if site is None:
-            return None
+        return None
+    hints = [_hint_key(site, "page", components)]
+    hints += [_hint_key(site, "below", components[:i]) for i in range(1, len(components))]
+    if cache.get_many(hints):
+        return None
     root = copy.copy(site.root_page)
     root_class = root.specific_class
     if root_class is None or _routes_itself(root_class, components):
@@ -125,39 +81,44 @@ def route(request, path: str):
 
     rows, current_stamp = _route_rows(base, root, components, wanted, read)
     by_url = {row.url_path: row for row in rows}
-    fresh_root = by_url.get(root.url_path)
-    if fresh_root is None or (fresh_root.pk, fresh_root.path) != (root.pk, root.path):
-        return None  # the root moved or was renamed since the sites were kept
-    answering = _answering_class(root, by_url, components, wanted)
+    answering, step = _answering_class(root, by_url, components, wanted)
+    if answering is _NOWHERE:
+        # No page takes the address, and none on the way answers the rest
+        # itself: Wagtail's walk would end in the same 404.
+        raise Http404
     if answering is None:
         return None
     if not issubclass(answering, GovopenPageMixin):
-        cache.set(hint, 1, library_cache.TIMEOUT)
+        answered_whole = step == len(components)
+        cache.set(_hint_key(site, "page" if answered_whole else "below", components[:step]), 1, library_cache.TIMEOUT)
         return None
-    request._wagtail_site = site
     root._govopen_ancestor_ids = [row.alias_of_id or row.pk for row in rows if row.depth < root.depth]
     root._govopen_handed = (tuple(components), rows)
     if current_stamp is not None:
         root._govopen_stamp = current_stamp
-    try:
-        return fast_route(root, request, components)
-    except Http404:
-        return None
+    # The page that answers was found as Wagtail would find it, so an
+    # Http404 from its own route (a draft, an address its class does not
+    # know) is Wagtail's answer too: the middleware records it as such.
+    return fast_route(root, request, components)
+
+
+_NOWHERE = object()
 
 
 def _answering_class(root, by_url: dict, components: list[str], wanted: list[str]):
     """The class of the page that answers the address (as ``fast_route``
-    walks it), or ``None`` where the address leads nowhere."""
+    walks it; ``None`` for a page whose model is gone), or ``_NOWHERE``, and
+    how many steps of the address lead to that page."""
     from ..models.mixins import _routes_itself
 
     current = root
     for i, url_path in enumerate(wanted):
         row = by_url.get(url_path)
         if row is None or row.depth != current.depth + 1 or not row.path.startswith(current.path):
-            return None
+            return _NOWHERE, i
         cls = row.specific_class
         remaining = components[i + 1:]
         if not remaining or cls is None or _routes_itself(cls, remaining):
-            return cls
+            return cls, i + 1
         current = row
-    return None
+    return _NOWHERE, len(wanted)  # not reached: the last step always answers above
