@@ -362,6 +362,34 @@ def test_earlier_comments_are_not_split_into_shingles_again_for_each_new_one(pag
     assert service._kept_shingles.cache_info().currsize == 1
 
 
+def test_a_comment_joins_the_group_of_its_exact_copy_first_then_its_nearest_copy(page, index):
+    near, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))
+    copy = CAMPAIGN.replace("强烈", "非常")
+    exact, _ = service.submit_comment(page.pk, comment_input(copy))
+    assert exact.group_id == near.group_id
+    # Staff split the second text into a group of its own: its copies
+    # follow it there, not the older comment they are also near to.
+    own = CommentGroup.objects.create(consultation=page)
+    ConsultationComment.objects.filter(pk=exact.pk).update(group=own)
+    again, _ = service.submit_comment(page.pk, comment_input(copy + "！"))
+    assert again.group_id == own.pk
+    # Without an exact copy, as near to both: the older group.
+    variant, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN.replace("强烈", "郑重")))
+    assert variant.group_id == near.group_id
+
+
+def test_spam_and_other_consultations_comments_are_never_a_comments_group(page, index):
+    spam, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))
+    ConsultationComment.objects.filter(pk=spam.pk).update(status=ConsultationComment.Status.SPAM)
+    other_page = make_consultation(index, slug="other-draft")
+    elsewhere, _ = service.submit_comment(other_page.pk, comment_input(CAMPAIGN))
+    first, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))
+    near, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN.replace("强烈", "非常")))
+    assert first.group_id not in (spam.group_id, elsewhere.group_id)
+    assert near.group_id == first.group_id
+    assert elsewhere.group_id != spam.group_id
+
+
 @override_settings(GOVOPEN_CAMPAIGN_SIMILARITY=0)
 def test_near_duplicate_grouping_can_be_turned_off(page):
     a, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))

@@ -343,3 +343,79 @@ def test_a_changed_site_or_root_is_followed(client, platform):
     root.save_revision().publish()
     # (Wagtail's own site root paths, behind page.url, are not renewed by it.)
     assert client.get(f"/{platform.index.slug}/leaf/").status_code == 200
+
+
+def test_the_site_is_found_as_wagtail_finds_it(db):
+    """``find_site`` reads the sites in SQL of its own; for every kind of
+    host Wagtail's rules know, it answers with Wagtail's site and root."""
+    from django.test import RequestFactory
+    from wagtail.models import Site
+
+    from govopen_wagtail.services.site_routing import find_site
+    from tests.factories import make_site
+
+    def fields(obj):
+        return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields} if obj else None
+
+    hosts = ["bureau.example", "bureau.example:8000", "BUREAU.example", "school.example", "school.example:8080",
+             "school.example:9999", "kindergarten.example", "kindergarten.example:81", "unknown.example",
+             "unknown.example:8080"]
+    factory = RequestFactory()
+
+    def compare():
+        for host in hosts:
+            hostname, _, port = host.partition(":")
+            extra = {"HTTP_HOST": host, "SERVER_PORT": port or "80"}
+            wagtails = Site._find_for_request(factory.get("/a/", **extra))
+            request = factory.get("/a/", **extra)
+            ours = find_site(request)
+            assert fields(ours) == fields(wagtails), host
+            if ours is not None:
+                assert fields(ours.root_page) == fields(wagtails.root_page), host
+                assert type(ours.root_page) is type(wagtails.root_page)
+                assert not ours._state.adding and not ours.root_page._state.adding
+            assert request._wagtail_site is ours and find_site(request) is ours
+
+    Site.objects.all().delete()
+    make_site("bureau.example")  # the default
+    make_site("school.example", default=False)
+    make_site("school.example", 8080, default=False)
+    make_site("kindergarten.example", 8000, default=False)
+    compare()
+    # No default site: a host that is nobody's, or one with two ports and
+    # neither asked for, finds no site.
+    Site.objects.filter(is_default_site=True).update(is_default_site=False)
+    compare()
+    assert find_site(factory.get("/", HTTP_HOST="unknown.example")) is None
+    # The default site's own host, on another port.
+    Site.objects.filter(hostname="school.example", port=80).update(is_default_site=True)
+    compare()
+
+
+def test_addresses_another_apps_page_answers_itself_are_left_to_wagtail_before_the_stamp(client, platform, settings):
+    from django.test import Client
+
+    from tests.testapp.models import ArchivePage
+
+    archive = platform.site.root_page.add_child(instance=ArchivePage(title="归档", slug="archive"))
+
+    def get(client, url):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        return response.status_code, response.content.decode(), ctx.captured_queries
+
+    first = get(client, "/archive/2024/")
+    assert first[:2] == (200, f"archive {archive.pk} 2024")
+    # Known now: the archive answers every address below it, so another
+    # year is Wagtail's at once, at Wagtail's cost, with no change stamp read.
+    routed = {url: get(client, url) for url in ("/archive/2024/", "/archive/2025/", "/archive/")}
+    assert not any("MAX(" in q["sql"] for url in ("/archive/2024/", "/archive/2025/")
+                   for q in routed[url][2])
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != ROUTING]
+    plain = Client()
+    for url, (status, body, queries) in routed.items():
+        wagtails = get(plain, url)
+        assert (status, body) == wagtails[:2], url
+        if url != "/archive/":  # the page's own address was not known to be another app's yet
+            assert len(queries) == len(wagtails[2]), url
+    assert routed["/archive/2025/"][:2] == (200, f"archive {archive.pk} 2025")

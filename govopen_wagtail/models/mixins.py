@@ -208,17 +208,29 @@ def _route_rows(base, parent, components: list[str], wanted: list[str], read) ->
     return rows, current_stamp
 
 
+def _pages_along(base, parent, components: list[str], *, with_ancestors: bool = False) -> list:
+    """The pages an address could pass through below ``parent`` (each
+    component's slug at its own depth, in one query), and with
+    ``with_ancestors`` ``parent`` and its ancestors (for the view-restriction
+    check) in the same query."""
+    from django.db.models import Q
+
+    rows = Q(slug__in=set(components), depth__gt=parent.depth, depth__lte=parent.depth + len(components),
+             path__startswith=parent.path)
+    if with_ancestors:
+        steplen = base.steplen
+        rows |= Q(path__in=[parent.path[:k] for k in range(steplen, len(parent.path) + 1, steplen)])
+    return list(base.objects.filter(rows))
+
+
 def fast_route(parent, request, path_components):
     """Route ``path_components`` below ``parent`` (see ``GovopenPageMixin.route``)."""
-    from django.db.models import Q
     from django.http import Http404
     from wagtail.models import Page
 
     base = getattr(type(parent), "base_page_model", None) or Page
     components = list(path_components)
     wanted = [parent.url_path + "/".join(components[: i + 1]) + "/" for i in range(len(components))]
-    below = Q(slug__in=set(components), depth__gt=parent.depth, depth__lte=parent.depth + len(components),
-              path__startswith=parent.path)
     known = getattr(parent, "_govopen_ancestor_ids", None)
     handed = getattr(parent, "_govopen_handed", None)
     current_stamp = getattr(parent, "_govopen_stamp", None)
@@ -228,14 +240,12 @@ def fast_route(parent, request, path_components):
         rows = handed[1]
         ancestors = [*known, parent.alias_of_id or parent.pk]
     elif known is None:
-        steplen = base.steplen
-        above = [parent.path[:k] for k in range(steplen, len(parent.path) + 1, steplen)]
         rows, current_stamp = _route_rows(base, parent, components, wanted,
-                                          lambda: list(base.objects.filter(below | Q(path__in=above))))
+                                          lambda: _pages_along(base, parent, components, with_ancestors=True))
         ancestors = [row.alias_of_id or row.pk for row in rows if row.depth <= parent.depth]
     else:
         # Routed here in one query already (a routable page handing on the rest).
-        rows = list(base.objects.filter(below))
+        rows = _pages_along(base, parent, components)
         ancestors = [*known, parent.alias_of_id or parent.pk]
     by_url = {row.url_path: row for row in rows if row.depth > parent.depth}
     current = parent

@@ -15,8 +15,8 @@ from dataclasses import dataclass, fields as dataclass_fields
 from functools import lru_cache, partial
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,24 +160,46 @@ def _find_group(page_id: int, fingerprint: str, grams: set[str], bands: list[int
     sharing a MinHash band, whose similarity is computed here."""
     threshold = govopen_settings.CAMPAIGN_SIMILARITY
     near = threshold and len(grams) >= MIN_NEAR_DUPLICATE_LENGTH
-    match = Q(fingerprint=fingerprint)
-    if near:
-        match |= Q(band0=bands[0]) | Q(band1=bands[1]) | Q(band2=bands[2]) | Q(band3=bands[3])
-    candidates = (
-        ConsultationComment.objects.filter(match, consultation_id=page_id, group__isnull=False)
-        .exclude(status=Status.SPAM)
-        .annotate(same=Case(When(fingerprint=fingerprint, then=Value(0)), default=Value(1)))
-        .order_by("same", "pk")
-        .values_list("same", "body", "group_id")[: 200 if near else 1]
-    )
     best, best_group = 0.0, None
-    for same, body, group_id in candidates:
+    for same, body, group_id in _group_candidates(page_id, fingerprint, bands if near else None):
         if same == 0:
             return group_id
         similarity = textcheck.jaccard(grams, _known_shingles(body))
         if similarity >= threshold and similarity > best:
             best, best_group = similarity, group_id
     return best_group
+
+
+def _group_candidates(page_id: int, fingerprint: str, bands: list[int] | None) -> list[tuple[int, str, int]]:
+    """``(same, body, group_id)`` of the consultation's grouped, non-spam
+    comments with this fingerprint (``same`` 0, first) or, given ``bands``,
+    sharing one of them (``same`` 1), oldest first: at most 200, or 1
+    without ``bands``.
+
+    Written as SQL: this runs inside every public comment's transaction,
+    and building the same statement through the ORM cost more than running
+    it. Each alternative repeats the consultation so that SQLite, like
+    PostgreSQL, answers each from its own index (consultation and band, or
+    the fingerprint) instead of reading every comment of the consultation."""
+    meta = ConsultationComment._meta
+    connection = connections[router.db_for_write(ConsultationComment)]
+    q = connection.ops.quote_name
+    consultation = q(meta.get_field("consultation").column)
+    columns = ["fingerprint", *(f"band{i}" for i in range(4))] if bands is not None else ["fingerprint"]
+    values = [fingerprint, *bands] if bands is not None else [fingerprint]
+    match = " OR ".join(f"({consultation} = %s AND {q(meta.get_field(c).column)} = %s)" for c in columns)
+    fingerprint_column = q(meta.get_field("fingerprint").column)
+    sql = (
+        f"SELECT CASE WHEN {fingerprint_column} = %s THEN 0 ELSE 1 END AS {q('same')}, "
+        f"{q(meta.get_field('body').column)}, {q(meta.get_field('group').column)} "
+        f"FROM {q(meta.db_table)} WHERE ({match}) AND {q(meta.get_field('group').column)} IS NOT NULL "
+        f"AND {q(meta.get_field('status').column)} <> %s "
+        f"ORDER BY {q('same')}, {q(meta.pk.column)} LIMIT {200 if bands is not None else 1}"
+    )
+    params = [fingerprint, *(p for value in values for p in (page_id, value)), Status.SPAM.value]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _new_group(page) -> int:

@@ -4,12 +4,15 @@ Wagtail finds the page for an address from the top every time: the site for
 the host (a query), the root page made specific (a query), then each level's
 child and its specific type (two queries a level) until a govopen page takes
 over with its routing cache (``GovopenPageMixin.route``). On a school's site,
-where the platform sits one or two levels below the home page, that was five
-of a comment submission's eleven queries and about a quarter of its time.
+where the platform sits one or two levels below the home page, the walk down
+to the platform was three of a comment submission's ten queries; the site
+query, whose statement Wagtail builds anew for every request, cost as much
+time again.
 
 ``RoutingMiddleware`` (``govopen_wagtail.middleware``) does the same walk
-from the site's root (found by Wagtail, as always) through the routing cache:
-the pages along the address, kept under the change stamp. It answers only
+from the site's root (found by Wagtail's rules, read afresh: ``find_site``)
+through the routing cache: the pages along the address, kept under the
+change stamp. It answers only
 addresses that lead to a govopen page (or to no page: a 404), and only where
 Wagtail's answer is sure to be the same; anything else (another app's page,
 a root or page on the way that routes for itself, translated sites, a host
@@ -43,9 +46,9 @@ def route(request, path: str):
     """Wagtail's ``RouteResult`` for ``path``, or ``None`` to leave the request
     to Wagtail; raises ``Http404`` where Wagtail's routing would. Sets the
     request's site as Wagtail's routing does."""
-    from wagtail.models import Page, Site
+    from wagtail.models import Page
 
-    from ..models.mixins import GovopenPageMixin, _route_rows, _routes_itself, fast_route
+    from ..models.mixins import GovopenPageMixin, _pages_along, _route_rows, _routes_itself, fast_route
     from . import library_cache
 
     components = [component for component in path.split("/") if component]
@@ -53,10 +56,10 @@ def route(request, path: str):
         # The root page itself is one query for Wagtail too; a translated
         # site's root is the visitor's locale's, which Wagtail picks.
         return None
-    # Wagtail's own lookup (one query, kept on the request): a site's
-    # hostname is never read from a copy another process may not have seen
-    # change.
-    site = Site.find_for_request(request)
+    # Wagtail's own rules, read afresh (one query, kept on the request): a
+    # site's hostname is never read from a copy another process may not
+    # have seen change.
+    site = find_site(request)
     if site is None:
         return None
     hints = [_hint_key(site, "page", components)]
@@ -69,17 +72,8 @@ def route(request, path: str):
         return None
     base = getattr(root_class, "base_page_model", None) or Page
     wanted = [root.url_path + "/".join(components[: i + 1]) + "/" for i in range(len(components))]
-    steplen = base.steplen
-    above = [root.path[:k] for k in range(steplen, len(root.path) + 1, steplen)]
-
-    def read() -> list:
-        from django.db.models import Q
-
-        below = Q(slug__in=set(components), depth__gt=root.depth, depth__lte=root.depth + len(components),
-                  path__startswith=root.path)
-        return list(base.objects.filter(below | Q(path__in=above)))
-
-    rows, current_stamp = _route_rows(base, root, components, wanted, read)
+    rows, current_stamp = _route_rows(base, root, components, wanted,
+                                      lambda: _pages_along(base, root, components, with_ancestors=True))
     by_url = {row.url_path: row for row in rows}
     answering, step = _answering_class(root, by_url, components, wanted)
     if answering is _NOWHERE:
@@ -103,6 +97,78 @@ def route(request, path: str):
 
 
 _NOWHERE = object()
+
+
+def find_site(request):
+    """``Site.find_for_request(request)``, its statement written in SQL.
+
+    Wagtail's lookup ranks the sites in the database (``CASE`` over the
+    hostname, port and default flag) and joins the root page: building that
+    statement through the ORM cost more than the rest of routing a page.
+    This reads the same rows with the same comparisons made by the database
+    (so hostnames compare as Wagtail's do), ranks them as
+    ``wagtail.models.sites.get_site_for_hostname`` does and keeps the answer
+    where Wagtail looks for it (``request._wagtail_site``)."""
+    from django.apps import apps
+    from django.db import connections, router
+    from django.http.request import split_domain_port
+
+    if hasattr(request, "_wagtail_site"):
+        return request._wagtail_site
+    Site = apps.get_model("wagtailcore", "Site")
+    hostname = split_domain_port(request._get_raw_host())[0]
+    try:
+        port = int(request.get_port())
+    except (TypeError, ValueError):
+        return Site.find_for_request(request)  # Wagtail's own answer, however it reads this
+    alias = router.db_for_read(Site)
+    connection = connections[alias]
+    q = connection.ops.quote_name
+    page_model = Site._meta.get_field("root_page").related_model
+    site_fields = Site._meta.concrete_fields
+    page_fields = page_model._meta.concrete_fields
+    sites, pages = q(Site._meta.db_table), q(page_model._meta.db_table)
+    host = f"{sites}.{q(Site._meta.get_field('hostname').column)}"
+    sql = (
+        f"SELECT CASE WHEN {host} = %s THEN 1 ELSE 0 END, "
+        + ", ".join([f"{sites}.{q(f.column)}" for f in site_fields] + [f"{pages}.{q(f.column)}" for f in page_fields])
+        + f" FROM {sites} INNER JOIN {pages} ON {pages}.{q(page_model._meta.pk.column)} = "
+        f"{sites}.{q(Site._meta.get_field('root_page').column)} "
+        f"WHERE {host} = %s OR {sites}.{q(Site._meta.get_field('is_default_site').column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hostname, hostname, True])
+        rows = cursor.fetchall()
+    candidates = []
+    for row in rows:
+        site = _from_row(Site, connection, alias, site_fields, row[1: 1 + len(site_fields)])
+        site.root_page = _from_row(page_model, connection, alias, page_fields, row[1 + len(site_fields):])
+        by_host = bool(row[0])
+        # Wagtail's ranks: hostname and port; hostname of the default site;
+        # the default site; hostname only.
+        rank = 0 if by_host and site.port == port else 1 if by_host and site.is_default_site else (
+            2 if site.is_default_site else 3)
+        candidates.append((rank, site))
+    candidates.sort(key=lambda candidate: candidate[0])
+    site = None
+    if candidates and (len(candidates) == 1 or candidates[0][0] in (0, 1)):
+        site = candidates[0][1]
+    elif candidates and candidates[0][0] == 2:
+        # The default site, unless exactly one other site has this hostname.
+        site = candidates[len(candidates) == 2][1]
+    request._wagtail_site = site
+    return site
+
+
+def _from_row(model, connection, alias, fields, values):
+    """A model instance from database values, converted as a query's are."""
+    converted = []
+    for field, value in zip(fields, values):
+        expression = field.get_col(model._meta.db_table)
+        for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
+            value = converter(value, expression, connection)
+        converted.append(value)
+    return model.from_db(alias, [field.attname for field in fields], converted)
 
 
 def _answering_class(root, by_url: dict, components: list[str], wanted: list[str]):

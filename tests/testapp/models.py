@@ -1,9 +1,12 @@
 """Page types a site would write on top of govopen's abstract bases."""
 
 from django.db import models
+from django.http import HttpResponse
 from wagtail import blocks
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.fields import StreamField
+from wagtail.models import Page
 from wagtail.search import index
 
 from govopen_wagtail.models import DisclosurePage, IndexNumberMixin
@@ -38,3 +41,14 @@ class ListPage(DisclosurePage):
 
     body = StreamField([("text", blocks.RichTextBlock()), ("table", TableBlock())], blank=True)
     template = "govopen_wagtail/disclosure_item_page.html"
+
+
+class ArchivePage(RoutablePageMixin, Page):
+    """Another app's page that answers addresses below it itself (a blog's
+    archive by year), for the routing middleware's tests."""
+
+    template = "testapp/archive_page.html"
+
+    @path("<int:year>/")
+    def year(self, request, year):
+        return HttpResponse(f"archive {self.pk} {year}")
