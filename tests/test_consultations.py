@@ -377,3 +377,87 @@ def test_the_comments_version_is_read_with_the_change_stamp(index, client, admin
     comment, _created = submit_comment(page, comment_input(body="建议增加体育活动时间。"))
     moderate([comment.pk], "publish", admin_user)
     assert "建议增加体育活动时间。" in client.get(page.url).content.decode()
+
+
+def test_comments_awaiting_moderation_leave_the_published_comments_cached(index, client, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from govopen_wagtail.models import ConsultationComment
+    from govopen_wagtail.models.consultations import comments_version
+    from govopen_wagtail.services.comments import moderate, submit_comment
+    from tests.factories import comment_input
+
+    assert ConsultationComment.Status.PUBLISHED == "published"  # the index's condition names it
+    page = make_consultation(index, title="课后服务方案")
+    first, _created = submit_comment(page, comment_input(body="建议增加体育活动时间。"))
+    moderate([first.pk], "publish", admin_user)
+    client.get(page.url)
+    client.get(index.url)
+    published = comments_version()
+
+    def counts_read(url) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and '"govopen_wagtail_consultationcomment"' in q["sql"]]
+
+    # A rush of comments awaiting moderation: what the public sees cannot
+    # have changed, so the comments and the listing's counts stay cached.
+    waiting = [submit_comment(page, comment_input(body=f"第{i}条意见：建议把课后服务延长到十八点{i}。"))[0]
+               for i in range(3)]
+    assert all(c.status == ConsultationComment.Status.PENDING for c in waiting)
+    assert comments_version() == published
+    assert counts_read(page.url) == [] and counts_read(index.url) == []
+
+    # Each change the public can see renews it: publishing, a published
+    # comment edited, withdrawn or deleted.
+    versions = [published]
+    moderate([waiting[0].pk], "publish", admin_user)
+    versions.append(comments_version())
+    page_html = client.get(page.url).content.decode()
+    assert "第0条意见" in page_html and "第1条意见" not in page_html
+    assert counts_read(index.url) != []  # the listing counts them again
+    waiting[0].refresh_from_db()
+    waiting[0].display_name = "张**"
+    waiting[0].save()
+    versions.append(comments_version())
+    moderate([first.pk], "pending", admin_user)
+    versions.append(comments_version())
+    assert "建议增加体育活动时间。" not in client.get(page.url).content.decode()
+    waiting[0].delete()
+    versions.append(comments_version())
+    assert "第0条意见" not in client.get(page.url).content.decode()
+    assert len(set(versions)) == len(versions)
+
+
+@override_settings(GOVOPEN_COMMENT_MODERATION=False)
+def test_a_comment_published_on_arrival_renews_the_published_comments(index, client):
+    from govopen_wagtail.models import ConsultationComment
+    from govopen_wagtail.models.consultations import comments_version
+    from govopen_wagtail.services.comments import submit_comment
+    from tests.factories import comment_input
+
+    page = make_consultation(index, title="课后服务方案")
+    client.get(page.url)
+    before = comments_version()
+    comment, _created = submit_comment(page, comment_input(body="建议增加体育活动时间。"))
+    assert comment.status == ConsultationComment.Status.PUBLISHED
+    assert comments_version() != before
+    assert "建议增加体育活动时间。" in client.get(page.url).content.decode()
+
+
+def test_the_newest_public_change_is_read_from_its_index(db):
+    from django.db import connection
+
+    from govopen_wagtail.services.library_cache import _build_stamp_sql
+
+    sql = _build_stamp_sql(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        else:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "govopen_comment_public_change" in plan

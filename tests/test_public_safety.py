@@ -410,3 +410,29 @@ def test_missing_cjk_font_is_warned_about(monkeypatch):
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: NoFonts())
     warnings = checks.pdf_prerequisite_warnings()
     assert warnings and warnings[0].id == "govopen_wagtail.W009" and "Chinese" in warnings[0].msg
+
+
+def test_a_rate_limit_counts_every_event_in_its_window_from_the_first(db, monkeypatch):
+    from django.core.cache import cache
+
+    from govopen_wagtail import ratelimit
+
+    cache.clear()
+    results = [ratelimit.hit("comment", "ip:192.0.2.7", "3/h") for _ in range(5)]
+    assert [r.count for r in results] == [1, 2, 3, 4, 5]
+    assert [r.allowed for r in results] == [True, True, True, False, False]
+    assert ratelimit.hit("comment", "ip:192.0.2.8", "3/h").count == 1  # another address, its own count
+    # The window's key made by another process between this one's count
+    # and its own attempt to make it: counted on, not started again.
+    incr = cache.incr
+    calls = []
+
+    def racing_incr(key, *args, **kwargs):
+        calls.append(key)
+        if len(calls) == 1:
+            cache.add(key, 1, 60)  # the other process's first event
+            raise ValueError(key)
+        return incr(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "incr", racing_incr)
+    assert ratelimit.hit("comment", "ip:192.0.2.9", "3/h").count == 2

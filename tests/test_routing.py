@@ -3,6 +3,7 @@ with Wagtail's answers (404s, drafts, routable pages, view restrictions)."""
 
 import datetime as dt
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
@@ -419,3 +420,39 @@ def test_addresses_another_apps_page_answers_itself_are_left_to_wagtail_before_t
         if url != "/archive/":  # the page's own address was not known to be another app's yet
             assert len(queries) == len(wagtails[2]), url
     assert routed["/archive/2025/"][:2] == (200, f"archive {archive.pk} 2025")
+
+
+def test_a_routed_page_is_read_as_wagtail_reads_it(platform):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from govopen_wagtail.models import ConsultationPage, NormativeDocumentPage
+    from govopen_wagtail.services import compiled_reads
+    from tests.factories import make_consultation, make_consultation_index
+
+    consultation = make_consultation(make_consultation_index(platform.index), title="课后服务方案（征求意见稿）",
+                                     sections=("第一条", "第二条"))
+    document = make_document(make_library(platform.index), "泉教〔2026〕7号", written=dt.date(2026, 3, 2))
+    item = publish(platform.index, DisclosureItemPage(title="一条信息", slug="one"))
+    for page in (consultation, document, item, platform.index):
+        model = type(page)
+        expected = model.objects.get(pk=page.pk)
+        got = compiled_reads.get_by_pk(model, page.pk)
+        assert type(got) is model and got._state.db == expected._state.db and not got._state.adding
+        for field in model._meta.concrete_fields:
+            mine, theirs = field.value_from_object(got), field.value_from_object(expected)
+            if hasattr(field, "stream_block"):
+                mine, theirs = field.get_prep_value(mine), field.get_prep_value(theirs)
+            assert mine == theirs and type(mine) is type(theirs), (model.__name__, field.name)
+        assert compiled_reads.get_by_pk(model, page.pk).pk == page.pk  # the statement is run again
+        # Wagtail's ``specific``: the base page's other attributes carried over, kept once read.
+        base = Page.objects.get(pk=page.pk)
+        base._cached_parent_obj = "parent"
+        specific = compiled_reads.specific(base)
+        assert type(specific) is model and specific._cached_parent_obj == "parent"
+        assert base.specific is specific and compiled_reads.specific(base) is specific
+        assert compiled_reads.specific(specific) is specific  # already specific: itself
+    assert isinstance(compiled_reads.get_by_pk(ConsultationPage, consultation.pk).draft[0].value["heading"], str)
+    with pytest.raises(NormativeDocumentPage.DoesNotExist):
+        compiled_reads.get_by_pk(NormativeDocumentPage, consultation.pk)  # another type's page
+    with pytest.raises(ObjectDoesNotExist):
+        compiled_reads.get_by_pk(DisclosureItemPage, 10**9)

@@ -681,16 +681,18 @@ class CommentGroup(models.Model):
 
 
 def comments_version():
-    """Changes whenever any comment is received, moderated or deleted: the
-    newest entry of the comments' history (one index read, made with the
-    change stamp's during a GET)."""
+    """Changes whenever what the public sees of the comments can have changed:
+    the newest entry of the comments' history but those of new comments not
+    published (one read of a partial index, made with the change stamp's
+    during a GET). A rush of comments awaiting moderation leaves it alone,
+    so the published comments and counts stay cached through it."""
     from ..services import library_cache
 
     if library_cache.memo_active():
         library_cache.stamp()  # reads the version with it, once a request
     return library_cache.memo(
         "comments_version",
-        lambda: ConsultationComment.history.order_by("-history_id").values_list("history_id", flat=True).first(),
+        lambda: ConsultationComment.history.filter(PUBLIC_CHANGE).aggregate(newest=models.Max("history_id"))["newest"],
     )
 
 
@@ -712,6 +714,25 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=ConsultationComment.Status.PENDING)
+
+
+#: The comments' history rows that can change what the public sees: all
+#: but a new comment that is not published (one awaiting moderation, the
+#: whole of a rush before a consultation closes). See ``comments_version``.
+PUBLIC_CHANGE = ~models.Q(history_type="+") | models.Q(status="published")
+
+
+class CommentHistory(HistoricalRecords):
+    """The comments' history, with an index on the rows that can change what
+    the public sees, so that the newest of them is read from the index."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = (
+            *options.get("indexes", ()),
+            models.Index(fields=["history_id"], condition=PUBLIC_CHANGE, name="govopen_comment_public_change"),
+        )
+        return options
 
 
 class ConsultationComment(models.Model):
@@ -784,7 +805,7 @@ class ConsultationComment(models.Model):
     notified_feedback_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["band0", "band1", "band2", "band3", "fingerprint"])
+    history = CommentHistory(excluded_fields=["band0", "band1", "band2", "band3", "fingerprint"])
 
     class Meta:
         ordering = ["-received_at", "-pk"]

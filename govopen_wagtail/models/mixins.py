@@ -228,6 +228,8 @@ def fast_route(parent, request, path_components):
     from django.http import Http404
     from wagtail.models import Page
 
+    from ..services import compiled_reads
+
     base = getattr(type(parent), "base_page_model", None) or Page
     components = list(path_components)
     wanted = [parent.url_path + "/".join(components[: i + 1]) + "/" for i in range(len(components))]
@@ -260,7 +262,7 @@ def fast_route(parent, request, path_components):
             ancestors.append(child.alias_of_id or child.pk)
             current = child
             continue
-        page = child.specific
+        page = compiled_reads.specific(child)
         page._cached_parent_obj = current
         page._govopen_ancestor_ids = ancestors
         if current_stamp is not None:

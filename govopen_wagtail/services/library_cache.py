@@ -76,9 +76,29 @@ def stamp(library=None) -> tuple:
 
 def _read_stamp() -> tuple:
     from django.db import connection
+
+    sql = _stamp_sql.get(connection.vendor)
+    if sql is None:
+        sql = _stamp_sql[connection.vendor] = _build_stamp_sql(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        *row, comments = cursor.fetchone()
+    remember("comments_version", comments)
+    return tuple(row)
+
+
+# The stamp's statement by database vendor: built once (the history model's
+# manager alone, which simple_history makes anew on each access, cost more
+# of a request than running the query).
+_stamp_sql: dict[str, str] = {}
+
+
+def _build_stamp_sql(connection) -> str:
+    from django.db.models.sql import Query
     from wagtail.models import PageLogEntry, Revision
 
     from ..models import CatalogCategory, ConsultationComment, PublishedFile, ValidityEvent
+    from ..models.consultations import PUBLIC_CHANGE
 
     # One statement of scalar subqueries, each answered from an index; an
     # aggregate over the log with the others inside it made SQLite visit
@@ -96,14 +116,15 @@ def _read_stamp() -> tuple:
     parts.append(f"(SELECT COUNT(*) FROM {entries})")
     # Not part of the stamp (a comment must not renew every page's caches),
     # but read with it: the consultation pages' comments follow it, and it
-    # saves them a query of their own (see comments_version).
+    # saves them a query of their own (see comments_version). Its condition
+    # is written as the partial index's is (values in the statement, not
+    # parameters), so that SQLite, like PostgreSQL, reads it from the index.
     history = ConsultationComment.history.model
-    parts.append(f"(SELECT MAX({q(history._meta.pk.column)}) FROM {q(history._meta.db_table)})")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        *row, comments = cursor.fetchone()
-    remember("comments_version", comments)
-    return tuple(row)
+    query = Query(model=history, alias_cols=False)
+    where, params = query.build_where(PUBLIC_CHANGE).as_sql(query.get_compiler(connection=connection), connection)
+    where = where % tuple(connection.schema_editor().quote_value(p) for p in params)
+    parts.append(f"(SELECT MAX({q(history._meta.pk.column)}) FROM {q(history._meta.db_table)} WHERE {where})")
+    return "SELECT " + ", ".join(parts)
 
 
 def key(library, *parts, current_stamp: tuple | None = None) -> str:

@@ -1,4 +1,5 @@
-"""Page types a site would write on top of govopen's abstract bases."""
+"""Page types a site would write: on top of govopen's abstract bases, and
+one from another app (``ArchivePage``) that govopen's routing must leave alone."""
 
 from django.db import models
 from django.http import HttpResponse
