@@ -74,6 +74,10 @@ def check_settings(app_configs=None, **kwargs):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             errors.append(Error(f"GOVOPEN_{name} must be a whole number of at least 1.", id="govopen_wagtail.E012"))
 
+    for name in ("LOCAL_CACHE_SECONDS", "LOCAL_CACHE_BYTES"):
+        value = getattr(govopen_settings, name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            errors.append(Error(f"GOVOPEN_{name} must be a number of at least 0.", id="govopen_wagtail.E014"))
     errors += _check_message_clocks()
 
     sources = govopen_settings.HOLIDAY_SOURCES

@@ -190,6 +190,14 @@ DEFAULTS: dict[str, Any] = {
     # the limit bounds how long a count can lag an index update that raced a
     # query. 0 asks the backend every time.
     "SEARCH_CACHE_SECONDS": 300,
+    # Parts of pages kept under the change stamp (rendered HTML, routing,
+    # listings' ids) are also kept in each process for this many seconds, so
+    # that a page's GET does not ask the shared cache for each. What a stamped
+    # key holds never changes, so the limit only bounds how long a part stays
+    # after the shared cache is cleared by hand. 0 keeps no copies.
+    "LOCAL_CACHE_SECONDS": 60,
+    # The most those copies take in each process, in bytes.
+    "LOCAL_CACHE_BYTES": 8 * 1024 * 1024,
     # Replace a non-ASCII slug (Wagtail makes one from a Chinese title, and it
     # becomes a very long percent-encoded address) with a short readable one
     # such as doc-2018-85 or item-20260825; editors can still change it.

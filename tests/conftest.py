@@ -11,11 +11,23 @@ def _chinese_by_default():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Caches outlive each test's database rollback; start every test clean.
+def _fresh_cache(monkeypatch):
+    # Caches outlive each test's database rollback; start every test clean
+    # (the stamp's maxima can come round again after a rollback, so the
+    # copies kept in this process go too). A test that clears the cache
+    # means every process's: clearing it clears the copies as well.
     from django.core.cache import cache
 
-    cache.clear()
+    from govopen_wagtail.services.library_cache import local_copies
+
+    real_clear = cache.clear
+
+    def clear():
+        real_clear()
+        local_copies.clear()
+
+    clear()
+    monkeypatch.setattr(cache, "clear", clear)
     yield
 
 

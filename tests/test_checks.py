@@ -43,6 +43,8 @@ def test_default_settings_pass():
         ("GOVOPEN_PLAN_PROGRESS_PERIOD", "week", "govopen_wagtail.E013"),
         ("GOVOPEN_OVERSIGHT_INDICATORS", {"beauty": 10}, "govopen_wagtail.E013"),
         ("GOVOPEN_OVERSIGHT_INDICATORS", {"health": 0}, "govopen_wagtail.E013"),
+        ("GOVOPEN_LOCAL_CACHE_SECONDS", -1, "govopen_wagtail.E014"),
+        ("GOVOPEN_LOCAL_CACHE_BYTES", "8MB", "govopen_wagtail.E014"),
     ],
 )
 def test_bad_settings_are_reported(setting, value, expected):

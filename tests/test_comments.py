@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -177,6 +178,33 @@ def test_same_form_sent_twice_gives_one_comment_and_the_same_receipt(client, pag
     again, created = service.submit_comment(page.pk, comment_input("只应保存一次"), token=comment.submission_token)
     assert not created and again.pk == comment.pk
     assert ConsultationComment.objects.count() == 1
+
+
+def test_a_form_racing_its_twin_to_the_save_leaves_nothing_of_its_own(page):
+    # The twin got past the token check first and saved while this one was
+    # on its way: the insert collides on the token, and this request gets the
+    # twin's comment. The new text's group is written in the same savepoint
+    # as the comment, so none is left without a comment.
+    first, _ = service.submit_comment(page.pk, comment_input("同时到达的两份"), token="twin-token")
+    groups = CommentGroup.objects.count()
+    with transaction.atomic():  # the comment view's own transaction
+        again, created = service.submit_comment(
+            page.pk, comment_input("同时到达的两份，文字不同，另成一组"), token="twin-token", token_checked=True)
+        assert ConsultationComment.objects.count() == 1  # the transaction goes on, usable
+    assert (again.pk, created) == (first.pk, False)
+    assert CommentGroup.objects.count() == groups
+
+
+def test_a_comment_whose_receipt_numbers_all_collide_is_refused_and_leaves_nothing(page):
+    taken, _ = service.submit_comment(page.pk, comment_input("先到的意见"))
+    groups = CommentGroup.objects.count()
+    with mock.patch.object(service, "new_receipt_number", return_value=taken.receipt_number):
+        with transaction.atomic():
+            with pytest.raises(service.CommentRefused) as refused:
+                service.submit_comment(page.pk, comment_input("另一条完全不同的意见，本应另成一组"))
+            assert ConsultationComment.objects.count() == 1
+    assert refused.value.code == "busy"
+    assert CommentGroup.objects.count() == groups
 
 
 def test_csrf_is_required(page):
@@ -470,3 +498,17 @@ def test_a_comment_unlike_any_other_costs_no_more_than_eight_queries(client, pla
         counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
     assert CommentGroup.objects.filter(consultation=page).count() == len(bodies)
     assert max(counts[1:]) <= 8, counts  # 11 before RoutingMiddleware
+
+
+def test_the_comments_history_manager_is_made_once_and_bound_to_its_comment(page):
+    one, _ = service.submit_comment(page.pk, comment_input("第一条意见的历史"))
+    two, _ = service.submit_comment(page.pk, comment_input("第二条意见，另有历史"))
+    service.moderate([one.pk], "publish", None)
+    # simple_history made a new manager class on every access, for every
+    # history row it wrote; the class is now made once, the manager still
+    # bound to the comment it is read from.
+    assert type(one.history) is type(two.history) is type(ConsultationComment.history)
+    assert [h.history_type for h in one.history.order_by("history_id")] == ["+", "~"]
+    assert [h.history_type for h in two.history.all()] == ["+"]
+    assert ConsultationComment.history.count() == 3
+    assert one.history.first().instance.status == Status.PUBLISHED

@@ -189,13 +189,11 @@ def _route_rows(base, parent, components: list[str], wanted: list[str], read) ->
     Also returns the stamp read for an unsafe request (a POST reads it
     afresh, outside the once-a-request memo), for the view-restriction check
     to use the same reading; ``None`` in a GET."""
-    from django.core.cache import cache
-
     from ..services import library_cache
 
     current_stamp = None if library_cache.memo_active() else library_cache.stamp()
     key = route_key(base, parent, components, current_stamp)
-    rows = cache.get(key)
+    rows = library_cache.fetch(key)
     if rows is None:
         rows = read()
         by_url = {row.url_path: row for row in rows}
@@ -204,7 +202,7 @@ def _route_rows(base, parent, components: list[str], wanted: list[str], read) ->
         if matched == len(wanted) or (
             last is not None and matched == len(wanted) - 1 and _routes_itself(last, components[matched:])
         ):
-            cache.set(key, rows, library_cache.TIMEOUT)
+            library_cache.store(key, rows, library_cache.TIMEOUT)
     return rows, current_stamp
 
 

@@ -271,7 +271,6 @@ def submit_comment(
     return comment, True
 
 
-@transaction.atomic
 def _save(
     consultation: int | ConsultationPage, data: CommentInput, fields: dict, grams: set[str], trusted: bool
 ) -> ConsultationComment:
@@ -295,10 +294,16 @@ def _save(
     else:
         fields["status"] = Status.PUBLISHED
     bands = [fields[f"band{i}"] for i in range(4)]
-    fields["group_id"] = _find_group(page.pk, fields["fingerprint"], grams, bands) or _new_group(page)
+    group_id = _find_group(page.pk, fields["fingerprint"], grams, bands)
     for _attempt in range(5):
+        # Everything written (a new group, the comment, its history) is
+        # written in one savepoint (or transaction), and nothing before it:
+        # a refusal or a lost race leaves nothing behind, with no savepoint
+        # around the whole (two statements more in every comment's
+        # transaction).
         try:
             with transaction.atomic():
+                fields["group_id"] = group_id or _new_group(page)
                 return ConsultationComment.objects.create(
                     consultation=page, receipt_number=new_receipt_number(now), **fields
                 )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -39,10 +38,10 @@ def cached_html_until(request, page, name: str, render: Callable[[], tuple[str, 
 
     site = Site.find_for_request(request)
     key = library_cache.key(page, "fragment", name, get_language(), getattr(site, "pk", None), *vary)
-    kept = cache.get(key)
+    kept = library_cache.fetch(key, timeout)
     if kept is not None and (kept[1] is None or timezone.now().timestamp() < kept[1]):
         return mark_safe(kept[0])
     html, until = render()
     html = str(html)
-    cache.set(key, (html, until.timestamp() if until else None), timeout)
+    library_cache.store(key, (html, until.timestamp() if until else None), timeout)
     return mark_safe(html)

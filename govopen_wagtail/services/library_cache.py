@@ -13,11 +13,17 @@ so documents still expire at midnight with nothing to run.
 from __future__ import annotations
 
 import hashlib
+import pickle
+import threading
+import time
+from collections import OrderedDict
 from typing import Any, Callable
 
 from asgiref.local import Local
 from django.core.cache import cache
 from wagtail.models import PageViewRestriction
+
+from ..conf import govopen_settings
 
 TIMEOUT = 3600
 
@@ -136,8 +142,88 @@ def key(library, *parts, current_stamp: tuple | None = None) -> str:
 
 
 def cached(cache_key: str, compute, timeout: int = TIMEOUT):
-    value = cache.get(cache_key)
+    value = fetch(cache_key, timeout)
     if value is None:
         value = compute()
-        cache.set(cache_key, value, timeout)
+        store(cache_key, value, timeout)
     return value
+
+
+class LocalCopies:
+    """Values under stamped keys, kept in this process as well.
+
+    A key made by :func:`key` names one state of the content (the stamp, and
+    whatever else the value depends on), so what is stored under it never
+    changes; only its time runs out. A page's GET read eight of them from
+    the shared cache, each a round trip to Redis costing the worker more
+    CPU than a query. Copies are kept pickled, so every reader gets objects
+    of its own (as from the shared cache), for at most
+    ``GOVOPEN_LOCAL_CACHE_SECONDS`` (and never longer than the shared
+    entry's own timeout), within ``GOVOPEN_LOCAL_CACHE_BYTES``, the oldest
+    used dropped first.
+    """
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, cache_key: str) -> bytes | None:
+        with self._lock:
+            entry = self._entries.get(cache_key)
+            if entry is None:
+                return None
+            if time.monotonic() >= entry[1]:
+                self._drop(cache_key)
+                return None
+            self._entries.move_to_end(cache_key)
+            return entry[0]
+
+    def set(self, cache_key: str, data: bytes, timeout: float | None) -> None:
+        seconds = govopen_settings.LOCAL_CACHE_SECONDS
+        budget = govopen_settings.LOCAL_CACHE_BYTES
+        if timeout is not None:
+            seconds = min(seconds, timeout)
+        # One value may take a sixteenth of the budget: a large export is
+        # read rarely, and would push out the many small parts of every page.
+        if seconds <= 0 or len(data) > budget // 16:
+            return
+        with self._lock:
+            self._drop(cache_key)
+            self._entries[cache_key] = (data, time.monotonic() + seconds)
+            self._size += len(data)
+            while self._size > budget and self._entries:
+                self._drop(next(iter(self._entries)))
+
+    def _drop(self, cache_key: str) -> None:
+        entry = self._entries.pop(cache_key, None)
+        if entry is not None:
+            self._size -= len(entry[0])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+
+
+local_copies = LocalCopies()
+
+
+def fetch(cache_key: str, timeout: int = TIMEOUT) -> Any:
+    """The value under a stamped key (see :func:`key`), from this process's
+    copy or the shared cache; ``None`` when neither has it. ``timeout``: the
+    one the value is stored with, which its copy here does not outlive."""
+    data = local_copies.get(cache_key)
+    if data is not None:
+        return pickle.loads(data)
+    value = cache.get(cache_key)
+    if value is not None and govopen_settings.LOCAL_CACHE_SECONDS > 0:
+        local_copies.set(cache_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), timeout)
+    return value
+
+
+def store(cache_key: str, value: Any, timeout: int = TIMEOUT) -> None:
+    """Store ``value`` under a stamped key, shared and in this process."""
+    cache.set(cache_key, value, timeout)
+    if govopen_settings.LOCAL_CACHE_SECONDS > 0:
+        local_copies.set(cache_key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), timeout)
