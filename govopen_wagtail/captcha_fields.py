@@ -49,14 +49,29 @@ SWEEP_KEY = "govopen:captcha:swept"
 BATCH_SECONDS = 30
 
 
+# When this process last asked the shared cache whether to sweep: it asks
+# once a period, not on every POST (a round trip to Redis each), and the
+# shared key still lets one process of the install sweep once a period.
+_asked_at = [-float(SWEEP_SECONDS)]
+
+
 def sweep_expired() -> bool:
     """Delete expired challenges unless that was done in the last few minutes."""
     if captcha_settings.CAPTCHA_GET_FROM_POOL:  # the pool reuses them
         return False
+    now = time.monotonic()
+    if now - _asked_at[0] < SWEEP_SECONDS:
+        return False
+    _asked_at[0] = now
     if not cache.add(SWEEP_KEY, 1, SWEEP_SECONDS):
         return False
     CaptchaStore.remove_expired()
     return True
+
+
+def reset_sweep() -> None:
+    """Forget when this process last asked (tests)."""
+    _asked_at[0] = -float(SWEEP_SECONDS)
 
 
 class _Batches:

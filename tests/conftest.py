@@ -18,6 +18,7 @@ def _fresh_cache(monkeypatch):
     # means every process's: clearing it clears the copies as well.
     from django.core.cache import cache
 
+    from govopen_wagtail.captcha_fields import reset_sweep
     from govopen_wagtail.services.library_cache import local_copies
 
     real_clear = cache.clear
@@ -28,6 +29,7 @@ def _fresh_cache(monkeypatch):
 
     clear()
     monkeypatch.setattr(cache, "clear", clear)
+    reset_sweep()  # when this process last asked to sweep expired captchas
     yield
 
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 import re
+import time
+from unittest import mock
 
 import pytest
 from captcha.conf import settings as captcha_settings
@@ -18,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from govopen_wagtail import captcha_fields
-from govopen_wagtail.captcha_fields import SWEEP_KEY, CaptchaField, reset_batches
+from govopen_wagtail.captcha_fields import SWEEP_KEY, SWEEP_SECONDS, CaptchaField, reset_batches, sweep_expired
 from govopen_wagtail.forms import captcha_field
 from tests.factories import count_queries
 
@@ -81,9 +83,27 @@ def test_expired_pictures_are_swept_at_most_once_per_period():
     form = answer(challenge(), "abcd")
     assert count_queries(form.is_valid) == 1  # no sweep again so soon
     assert CaptchaStore.objects.filter(hashkey=later).exists()
-    cache.delete(SWEEP_KEY)  # the period has passed
-    answer(challenge(), "abcd").is_valid()
+    cache.delete(SWEEP_KEY)  # another process's period has passed, not this one's
+    form = answer(challenge(), "abcd")
+    assert count_queries(form.is_valid) == 1
+    assert CaptchaStore.objects.filter(hashkey=later).exists()
+    with mock.patch("govopen_wagtail.captcha_fields.time.monotonic", return_value=time.monotonic() + SWEEP_SECONDS):
+        answer(challenge(), "abcd").is_valid()  # the period has passed
     assert not CaptchaStore.objects.filter(hashkey=later).exists()
+
+
+@pytest.mark.django_db
+def test_processes_share_one_sweep_a_period():
+    old = challenge("old", expires_in=-60)
+    cache.set(SWEEP_KEY, 1)  # another process swept a moment ago
+    assert not sweep_expired()
+    assert CaptchaStore.objects.filter(hashkey=old).exists()
+    # Asked once a period: not again before it is over, even should the key go.
+    cache.delete(SWEEP_KEY)
+    assert not sweep_expired()
+    with mock.patch("govopen_wagtail.captcha_fields.time.monotonic", return_value=time.monotonic() + SWEEP_SECONDS):
+        assert sweep_expired()
+    assert not CaptchaStore.objects.filter(hashkey=old).exists()
 
 
 # Batches: challenges written several at a time, each shown once ----------------

@@ -92,6 +92,30 @@ def test_kept_index_follows_publishing_and_the_kind_of_organisation(client, site
     assert label.format("信息公开指南") in html and label.format("政府信息公开指南") not in html  # a school's
 
 
+def test_the_profile_is_kept_under_the_stamp_and_an_edit_shows_at_once(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    platform = make_platform(site, items=1)
+    profile = OrganisationProfile.for_site(site)
+    profile.office_name = "第一个办公室名称"
+    profile.save()
+    assert "第一个办公室名称" in get(client, platform.guide).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "第一个办公室名称" in get(client, platform.guide).content.decode()
+    read = f'"{OrganisationProfile._meta.db_table}"."id"'  # its row (the stamp reads only the newest edit)
+    assert not [q for q in queries.captured_queries if read in q["sql"]]
+    profile = OrganisationProfile.objects.get(site=site)
+    profile.office_name = "改过的办公室名称"
+    profile.save()  # an edit in the settings screen: the stamp follows it
+    html = get(client, platform.guide).content.decode()
+    assert "改过的办公室名称" in html and "第一个办公室名称" not in html
+    # Outside a GET (a POST, a command) the profile is read as Wagtail reads it.
+    with CaptureQueriesContext(connection) as queries:
+        assert OrganisationProfile.for_site(site).office_name == "改过的办公室名称"
+    assert [q for q in queries.captured_queries if read in q["sql"]]
+
+
 def test_column_listing_query_count_does_not_grow_with_items(client, platform):
     get(client, platform.active)
     small = count_queries(lambda: get(client, platform.active))

@@ -148,12 +148,37 @@ class OrganisationProfile(OfficeContactFields, BaseSiteSetting):
         MultiFieldPanel(OfficeContactFields.office_panels(), heading=_("Disclosure office")),
     ]
 
+    # Read with the change stamp, so that an edit renews every page kept
+    # under it (the body's name and contact details are on every page).
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True, null=True, editable=False)
+
     #: Site isolation: this record belongs to this site (see permissions).
     govopen_scope_site = "site"
 
     class Meta:
         verbose_name = _("organisation profile")
         verbose_name_plural = _("organisation profiles")
+
+    @classmethod
+    def for_site(cls, site):
+        """Wagtail's ``for_site``; during a GET whose change stamp is already
+        read, a copy kept under the stamp (see ``changed_at``), so a page
+        that shows the profile (every page of the example site's template)
+        reads nothing for it."""
+        from ..services import library_cache
+
+        current_stamp = library_cache.memo_stamp()
+        if site is None or current_stamp is None:
+            return super().for_site(site)
+        key = library_cache.key(None, "organisation-profile", site.pk, current_stamp=current_stamp)
+        profile = library_cache.fetch(key)
+        if profile is None:
+            profile = super().for_site(site)
+            # The site is the request's own: not kept with the profile.
+            profile._state.fields_cache.pop("site", None)
+            library_cache.store(key, profile)
+        profile.site = site
+        return profile
 
     @classmethod
     def get_permission_policy(cls):

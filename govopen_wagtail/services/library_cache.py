@@ -65,6 +65,12 @@ def memo(name: str, compute: Callable[[], Any]) -> Any:
     return values[name]
 
 
+def memo_stamp() -> tuple | None:
+    """The stamp, if this safe request has read it already; else ``None``."""
+    values = getattr(_request, "memo", None)
+    return values.get("stamp") if values else None
+
+
 def stamp(library=None) -> tuple:
     """Changes whenever anything a listing shows can have changed.
 
@@ -74,8 +80,8 @@ def stamp(library=None) -> tuple:
     (every edit), the validity ledger, the published Word/PDF files (made
     after a publish, which a document page shows with their hashes), view
     restrictions (their count too, as deleting one is not logged when done
-    in code) and the catalog entries (not pages: their newest change and
-    their count).
+    in code), the catalog entries (not pages: their newest change and
+    their count) and the sites' organisation profiles (their newest edit).
     """
     return memo("stamp", _read_stamp)
 
@@ -103,7 +109,7 @@ def _build_stamp_sql(connection) -> str:
     from django.db.models.sql import Query
     from wagtail.models import PageLogEntry, Revision
 
-    from ..models import CatalogCategory, ConsultationComment, PublishedFile, ValidityEvent
+    from ..models import CatalogCategory, ConsultationComment, OrganisationProfile, PublishedFile, ValidityEvent
     from ..models.consultations import PUBLIC_CHANGE
 
     # One statement of scalar subqueries, each answered from an index; an
@@ -120,6 +126,8 @@ def _build_stamp_sql(connection) -> str:
     entries = q(CatalogCategory._meta.db_table)
     parts.append(f"(SELECT MAX({q('changed_at')}) FROM {entries})")
     parts.append(f"(SELECT COUNT(*) FROM {entries})")
+    # The sites' profiles (a handful of rows): their newest edit.
+    parts.append(f"(SELECT MAX({q('changed_at')}) FROM {q(OrganisationProfile._meta.db_table)})")
     # Not part of the stamp (a comment must not renew every page's caches),
     # but read with it: the consultation pages' comments follow it, and it
     # saves them a query of their own (see comments_version). Its condition

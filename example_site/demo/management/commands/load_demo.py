@@ -458,7 +458,7 @@ class Command(BaseCommand):
         from govopen_wagtail.models import OrganisationProfile
 
         OrganisationProfile.objects.filter(site__root_page__in=[school_home, second_home]).update(
-            supervisor=Site.objects.get(root_page=bureau_home))
+            supervisor=Site.objects.get(root_page=bureau_home), changed_at=timezone.now())
         self.assign_school_tasks(bureau_home, school_home)
         self.build_privacy(school_home)
         from govopen_wagtail.search.base import get_backend
