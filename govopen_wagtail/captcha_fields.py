@@ -184,6 +184,22 @@ def _forget_rendered(**kwargs) -> None:
 setting_changed.connect(_forget_rendered, dispatch_uid="govopen_captcha_rendered")
 
 
+def _use_up(hashkey: str, response: str) -> int:
+    """Delete the challenge if ``response`` answers it and it has not
+    expired; how many rows went (0 or 1). Written in SQL: on every public
+    form's POST, building the ORM's delete cost more than running it."""
+    alias = router.db_for_write(CaptchaStore)
+    connection = connections[alias]
+    q = connection.ops.quote_name
+    meta = CaptchaStore._meta
+    column = lambda name: q(meta.get_field(name).column)  # noqa: E731
+    sql = (f"DELETE FROM {q(meta.db_table)} WHERE {column('hashkey')} = %s AND {column('response')} = %s "
+           f"AND {column('expiration')} > %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hashkey, response, connection.ops.adapt_datetimefield_value(timezone.now())])
+        return cursor.rowcount
+
+
 class CaptchaField(UpstreamCaptchaField):
     def clean(self, value):
         forms.MultiValueField.clean(self, value)
@@ -195,10 +211,7 @@ class CaptchaField(UpstreamCaptchaField):
             return value
         if not self.required and not response:
             return value
-        used, _ = CaptchaStore.objects.filter(
-            hashkey=hashkey, response=response, expiration__gt=timezone.now()
-        ).delete()
-        if not used:
+        if not _use_up(hashkey, response):
             # One attempt per picture, right or wrong: no guessing the same one again.
             CaptchaStore.objects.filter(hashkey=hashkey).delete()
             raise ValidationError(self.error_messages.get("invalid", gettext_lazy("Invalid CAPTCHA")), code="invalid")

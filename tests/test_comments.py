@@ -489,15 +489,19 @@ def test_a_comment_unlike_any_other_costs_no_more_than_eight_queries(client, pla
     page = make_consultation(make_consultation_index(platform.index))
     bodies = ["建议延长课后服务时间，方便双职工家庭接送孩子。", "收费标准应当公开，并接受家长委员会监督检查。",
               "第三条中的“原则上”表述过于模糊，建议删除。", "希望增加体育锻炼和阅读活动，减少书面作业量。"]
-    counts = []
+    counts, savepoints = [], []
     for body in bodies:
         html = client.get(page.url).content.decode()
         data = {"body": body, "commenter_category": "individual", "section": "", **form_fields(html)}
         with CaptureQueriesContext(connection) as ctx:
             assert client.post(comment_url(page), data).status_code == 302
         counts.append(len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]))
+        savepoints.append([q["sql"].split()[0] for q in ctx.captured_queries if "SAVEPOINT" in q["sql"]])
     assert CommentGroup.objects.filter(consultation=page).count() == len(bodies)
     assert max(counts[1:]) <= 8, counts  # 11 before RoutingMiddleware
+    # The view's transaction (a savepoint here, inside the test's) and one
+    # savepoint around the group and the comment; one more around both before.
+    assert all(names.count("SAVEPOINT") == 2 for names in savepoints), savepoints
 
 
 def test_the_comments_history_manager_is_made_once_and_bound_to_its_comment(page):

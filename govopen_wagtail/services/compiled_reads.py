@@ -7,14 +7,15 @@ cost of the query, a tenth of a comment's GET and POST in the worker.
 The statement only depends on the model and the database, so it is
 compiled once, by Django, from the same queryset, and run again with the
 new key; values are converted and instances made as Django's own iterator
-makes them. Anything the compiled statement cannot stand for unchanged (a
+makes them (the converters looked up once per connection, also for the
+site's rows, ``site_routing``). Anything the compiled statement cannot stand for unchanged (a
 default manager that annotates or selects more than the model's fields)
 is left to the ORM.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from django.db import connections, router
 
@@ -44,6 +45,38 @@ def _compile(model: type, alias: str):
     return sql, attnames, [expression for expression, _sql, _alias in compiler.select]
 
 
+# (id of a connection, what is read) -> (the connection, [(position, its
+# converters, the expression)] for the values that need converting). Looking
+# the converters up for every field of every row read cost as much as
+# making the instance.
+_converters: dict[tuple[int, Any], tuple[Any, list]] = {}
+
+
+def row_converters(connection, key: Any, expressions: Callable[[], list]) -> list:
+    """The converters of a row's values read on ``connection``, as Django's
+    own iterator applies them, found once per connection and ``key`` (what is
+    read: ``expressions()`` gives its selected expressions, on first use)."""
+    found = _converters.get((id(connection), key))
+    if found is None or found[0] is not connection:
+        converters = []
+        for position, expression in enumerate(expressions()):
+            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+            if functions:
+                converters.append((position, functions, expression))
+        found = _converters[(id(connection), key)] = (connection, converters)
+    return found[1]
+
+
+def convert(values: list, converters: list, connection) -> list:
+    """``values`` (a list, changed in place) converted by ``converters``."""
+    for position, functions, expression in converters:
+        value = values[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[position] = value
+    return values
+
+
 def get_by_pk(model: type, pk: Any):
     """``model._default_manager.get(pk=pk)``, read with a statement compiled
     once (see the module's docstring). Raises ``model.DoesNotExist`` as
@@ -62,14 +95,7 @@ def get_by_pk(model: type, pk: Any):
         row = cursor.fetchone()
     if row is None:
         raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
-    values = list(row)
-    for position, expression in enumerate(expressions):
-        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        if functions:
-            value = values[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            values[position] = value
+    values = convert(list(row), row_converters(connection, key, lambda: expressions), connection)
     return model.from_db(alias, attnames, values)
 
 

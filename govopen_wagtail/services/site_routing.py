@@ -162,13 +162,11 @@ def find_site(request):
 
 def _from_row(model, connection, alias, fields, values):
     """A model instance from database values, converted as a query's are."""
-    converted = []
-    for field, value in zip(fields, values):
-        expression = field.get_col(model._meta.db_table)
-        for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
-            value = converter(value, expression, connection)
-        converted.append(value)
-    return model.from_db(alias, [field.attname for field in fields], converted)
+    from .compiled_reads import convert, row_converters
+
+    converters = row_converters(connection, ("find_site", model),
+                                lambda: [field.get_col(model._meta.db_table) for field in fields])
+    return model.from_db(alias, [field.attname for field in fields], convert(list(values), converters, connection))
 
 
 def _answering_class(root, by_url: dict, components: list[str], wanted: list[str]):
