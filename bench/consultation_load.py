@@ -305,7 +305,7 @@ def main() -> None:
         run = Run()
         cpu = CpuSplit(server.pid)
         cpu.start()
-        start = time.perf_counter()
+        start, started_at = time.perf_counter(), time.time()
         with ThreadPoolExecutor(args.clients) as pool:
             for i in range(args.comments):
                 pool.submit(submit, base, path, i, db_url, run, random.random() < args.repeat_share)
@@ -340,6 +340,11 @@ def main() -> None:
           f"({args.clients} clients, gunicorn {args.workers} workers, PostgreSQL)")
     print(f"Accepted          {len(accepted)} (receipts), refused after closing {len(refused)}, "
           f"other/errors {len(errors)}")
+    # Accepted submissions per second of the window the run had: after the
+    # close only refusals are left to answer (cheaper: the page has no form).
+    open_for = min(elapsed, max(0.001, closes_at.timestamp() - started_at))
+    print(f"While open        {len(accepted)} accepted in the {open_for:.1f} s the window was open = "
+          f"{len(accepted) / open_for:.0f}/s")
     print(f"In the database   {len(saved)} comments; accepted without a row: {len(missing)}; "
           f"rows not accepted: {len(set(saved) - {o.receipt for o in accepted})}")
     print(f"Received late     {len(late)} (at or after {closes_at.isoformat()})")

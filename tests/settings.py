@@ -90,10 +90,6 @@ if os.environ.get("DATABASE_URL"):
     import dj_database_url
 
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
-    if os.environ.get("GOVOPEN_TEST_SERVER_SIDE_BINDING"):
-        # PostgreSQL with parameters bound by the server (and statements
-        # prepared), as the example site runs: stricter about parameter types.
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
