@@ -45,26 +45,24 @@ def _compile(model: type, alias: str):
     return sql, attnames, [expression for expression, _sql, _alias in compiler.select]
 
 
-# (id of a connection, what is read) -> (the connection, [(position, its
-# converters, the expression)] for the values that need converting). Looking
-# the converters up for every field of every row read cost as much as
-# making the instance.
-_converters: dict[tuple[int, Any], tuple[Any, list]] = {}
-
-
 def row_converters(connection, key: Any, expressions: Callable[[], list]) -> list:
     """The converters of a row's values read on ``connection``, as Django's
     own iterator applies them, found once per connection and ``key`` (what is
-    read: ``expressions()`` gives its selected expressions, on first use)."""
-    found = _converters.get((id(connection), key))
-    if found is None or found[0] is not connection:
+    read: ``expressions()`` gives its selected expressions, on first use):
+    ``[(position, its converters, the expression)]`` for the values that
+    need converting. Looking them up for every field of every row read cost
+    as much as making the instance. Kept on the connection (the converters
+    are its own methods), so they go with it."""
+    known = connection.__dict__.setdefault("_govopen_row_converters", {})
+    converters = known.get(key)
+    if converters is None:
         converters = []
         for position, expression in enumerate(expressions()):
             functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
             if functions:
                 converters.append((position, functions, expression))
-        found = _converters[(id(connection), key)] = (connection, converters)
-    return found[1]
+        known[key] = converters
+    return converters
 
 
 def convert(values: list, converters: list, connection) -> list:
