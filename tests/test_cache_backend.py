@@ -61,3 +61,46 @@ def test_a_client_per_server(backend):
     cache.set("a", "shared", 30)
     with mock.patch("random.randint", return_value=1):
         assert cache.get("a") == "shared"
+
+
+def test_incr_is_one_round_trip_and_keeps_the_expiry(backend):
+    backend.set("n", 5, 30)
+    client = backend._cache.get_client(write=True)
+    backend.incr("n")  # loads the script
+    sent = []
+    real = client.connection_pool.get_connection
+
+    def counting(*args, **kwargs):
+        connection = real(*args, **kwargs)
+        if not hasattr(connection, "_counted"):  # the pool hands the same one out again
+            original = connection.send_command
+
+            def send(*command, **options):
+                sent.append(command[0])
+                return original(*command, **options)
+
+            connection.send_command, connection._counted = send, True
+        return connection
+
+    with mock.patch.object(client.connection_pool, "get_connection", side_effect=counting):
+        assert backend.incr("n", 10) == 16
+        assert backend.decr("n", 4) == 12
+    # Django's backend sends EXISTS and then INCRBY for each.
+    assert sent == ["EVALSHA", "EVALSHA"]
+    assert 0 < client.ttl(backend.make_and_validate_key("n")) <= 30
+    assert backend.get("n") == 12
+
+
+def test_incr_of_a_missing_key_fails_as_django_s_does_and_makes_nothing(backend):
+    with pytest.raises(ValueError):
+        backend.incr("gone")
+    assert backend.get("gone") is None
+    assert backend.add("gone", 1, 30) is True
+    assert backend.incr("gone") == 2
+
+
+def test_incr_works_after_the_server_forgets_its_scripts(backend):
+    backend.set("n", 1, 30)
+    assert backend.incr("n") == 2
+    backend._cache.get_client(write=True).script_flush()
+    assert backend.incr("n") == 3

@@ -255,7 +255,7 @@ def test_a_kept_catalog_tree_reads_no_entries(catalog, platform, client):
     with CaptureQueriesContext(connection) as ctx:
         html = client.get(catalog.url).content.decode()
     assert "3 条" in html
-    assert not any("govopen_wagtail_catalogcategory" in q["sql"].split(" WHERE ")[0].split("SELECT (SELECT")[0]
+    assert not any("govopen_wagtail_catalogcategory" in q["sql"].split(" WHERE ")[0].split("(SELECT")[0]
                    for q in ctx.captured_queries), [q["sql"][:80] for q in ctx.captured_queries]
 
 
@@ -272,7 +272,7 @@ def test_a_kept_catalog_table_reads_no_entries_and_not_every_id(catalog, platfor
         first = client.get(catalog.url + "table/", {"category": "05"}).content.decode()
         second = client.get(catalog.url + "table/", {"page": "2"}).content.decode()
     assert read == []  # neither the entries nor the ordered ids were needed
-    assert not any("govopen_wagtail_catalogcategory" in q["sql"].split(" WHERE ")[0].split("SELECT (SELECT")[0]
+    assert not any("govopen_wagtail_catalogcategory" in q["sql"].split(" WHERE ")[0].split("(SELECT")[0]
                    for q in ctx.captured_queries), [q["sql"][:80] for q in ctx.captured_queries]
     newest_first = sorted(items, key=lambda p: (p.first_published_at, p.pk), reverse=True)
     assert newest_first[0].title in first and newest_first[2].title not in first  # two a page

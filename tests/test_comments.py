@@ -418,6 +418,81 @@ def test_spam_and_other_consultations_comments_are_never_a_comments_group(page, 
     assert elsewhere.group_id != spam.group_id
 
 
+def test_the_candidates_are_the_oldest_two_hundred_sharing_a_value_after_the_exact_copies(page, index):
+    from govopen_wagtail import textcheck
+
+    other_page = make_consultation(index, slug="other-draft")
+    variants = [f"{CAMPAIGN}第{i}条意见" for i in range(230)] + ["建议在第二条中增加对随迁子女入学的保障措施。"] * 3
+    for i, body in enumerate(variants):
+        service.submit_comment(other_page.pk if i % 23 == 5 else page.pk, comment_input(body))
+    ids = list(ConsultationComment.objects.filter(consultation=page).order_by("pk").values_list("pk", flat=True))
+    ConsultationComment.objects.filter(pk__in=ids[3:40:4]).update(status="spam")
+    # The campaign's values, and the fingerprint of the three identical texts.
+    bands, fingerprint = textcheck.minhash_bands(textcheck.shingles(CAMPAIGN)), textcheck.fingerprint(variants[-1])
+
+    def expected(bands, limit):
+        rows = []
+        for c in ConsultationComment.objects.filter(consultation=page, group__isnull=False).exclude(
+                status="spam").order_by("pk"):
+            if c.fingerprint == fingerprint:
+                rows.append((0, c.pk, c.body, c.group_id))
+            elif bands is not None and any(getattr(c, f"band{i}") == band for i, band in enumerate(bands)):
+                rows.append((1, c.pk, c.body, c.group_id))
+        return [(same, body, group) for same, _pk, body, group in sorted(rows)[:limit]]
+
+    found = service._group_candidates(page.pk, fingerprint, bands)
+    assert len(found) == 200 and found[0][0] == 0
+    assert found == expected(bands, 200)
+    assert service._group_candidates(page.pk, fingerprint, None) == expected(None, 1)
+
+
+def test_the_candidates_are_read_from_each_values_index_in_id_order(page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A consultation of 3,000 comments, a campaign's copies among them, the
+    # statistics up to date (as a live database's are).
+    group = CommentGroup.objects.create(consultation=page)
+    now = timezone.now()
+    ConsultationComment.objects.bulk_create(
+        ConsultationComment(consultation=page, group=group, receipt_number=f"YJ-{i:06d}", received_at=now,
+                            body=f"意见{i}", fingerprint=f"{i % 300:040d}", band0=i % 7, band1=i % 11,
+                            band2=i % 13, band3=i % 17)
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    with CaptureQueriesContext(connection) as ctx:
+        found = service._group_candidates(page.pk, f"{5:040d}", [1, 2, 3, 4])
+    assert len(found) == 200 and found[0][0] == 0
+    sql = ctx.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            lines = [str(row[-1]) for row in cursor.fetchall()]
+        else:
+            cursor.execute("EXPLAIN " + sql)
+            lines = [row[0] for row in cursor.fetchall()]
+    plan = "\n".join(lines)
+    # Each value's branch stops at its limit (on SQLite, reading its own
+    # index in id order), never reading all of the consultation's comments
+    # that share a value; only the ids the branches found are merged, and
+    # only the chosen comments' texts are read.
+    if connection.vendor == "sqlite":
+        searches = [i for i, line in enumerate(lines) if "USING INDEX govopen_comment_" in line]
+        assert len(searches) == 5, plan
+        assert all(lines[i + 1].startswith("SCAN b") for i in searches), plan
+        for name in ("govopen_comment_fingerprint", *(f"govopen_comment_band{i}" for i in range(4))):
+            assert f" {name} " in plan, plan
+    else:
+        start = next(i for i, line in enumerate(lines) if "Append" in line)
+        depth = len(lines[start]) - len(lines[start].lstrip())
+        end = next((i for i in range(start + 1, len(lines)) if len(lines[i]) - len(lines[i].lstrip()) <= depth),
+                   len(lines))
+        branches = "\n".join(lines[start:end])
+        assert branches.count("->  Limit") == 5 and "Seq Scan" not in branches, plan
+
+
 @override_settings(GOVOPEN_CAMPAIGN_SIMILARITY=0)
 def test_near_duplicate_grouping_can_be_turned_off(page):
     a, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))

@@ -446,18 +446,24 @@ def test_a_comment_published_on_arrival_renews_the_published_comments(index, cli
     assert "建议增加体育活动时间。" in client.get(page.url).content.decode()
 
 
-def test_the_newest_public_change_is_read_from_its_index(db):
+@pytest.mark.parametrize("statement", ["stamp", "site and stamp"])
+def test_the_newest_public_change_is_read_from_its_index(db, statement):
     from django.db import connection
 
-    from govopen_wagtail.services.library_cache import _build_stamp_sql
+    from govopen_wagtail.services.library_cache import stamp_columns
+    from govopen_wagtail.services.site_routing import site_statement
 
-    sql = _build_stamp_sql(connection)
+    if statement == "stamp":
+        sql, params = "SELECT " + ", ".join(stamp_columns(connection)), []
+    else:
+        # Site routing reads the stamp in its site query.
+        sql, params = site_statement(connection, "example.com", with_stamp=True)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         else:
             cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql)
+            cursor.execute("EXPLAIN " + sql, params)
             plan = " ".join(row[0] for row in cursor.fetchall())
     assert "govopen_comment_public_change" in plan

@@ -393,7 +393,7 @@ def test_the_site_is_found_as_wagtail_finds_it(db):
     compare()
 
 
-def test_addresses_another_apps_page_answers_itself_are_left_to_wagtail_before_the_stamp(client, platform, settings):
+def test_addresses_another_apps_page_answers_itself_are_left_to_wagtail_at_wagtails_cost(client, platform, settings):
     from django.test import Client
 
     from tests.testapp.models import ArchivePage
@@ -407,10 +407,11 @@ def test_addresses_another_apps_page_answers_itself_are_left_to_wagtail_before_t
 
     first = get(client, "/archive/2024/")
     assert first[:2] == (200, f"archive {archive.pk} 2024")
-    # Known now: the archive answers every address below it, so another
-    # year is Wagtail's at once, at Wagtail's cost, with no change stamp read.
+    # Known now (in this process): the archive answers every address below
+    # it, so another year is Wagtail's at once, at Wagtail's cost: no routing
+    # rows looked for, no query of the stamp's own (it comes with the site).
     routed = {url: get(client, url) for url in ("/archive/2024/", "/archive/2025/", "/archive/")}
-    assert not any("MAX(" in q["sql"] for url in ("/archive/2024/", "/archive/2025/")
+    assert not any(q["sql"].startswith("SELECT (SELECT MAX(") for url in ("/archive/2024/", "/archive/2025/")
                    for q in routed[url][2])
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != ROUTING]
     plain = Client()

@@ -179,7 +179,8 @@ def route_key(base, parent, components, current_stamp: tuple | None = None) -> s
                              current_stamp=current_stamp)
 
 
-def _route_rows(base, parent, components: list[str], wanted: list[str], read) -> tuple[list, tuple | None]:
+def _route_rows(base, parent, components: list[str], wanted: list[str], read,
+                read_stamp: tuple | None = None) -> tuple[list, tuple | None]:
     """``read()``: the pages along an address and above it, kept under the
     change stamp (publishing, unpublishing, moving, renaming or deleting a
     page changes it), so a page's routing reads nothing; only addresses that
@@ -188,10 +189,14 @@ def _route_rows(base, parent, components: list[str], wanted: list[str], read) ->
 
     Also returns the stamp read for an unsafe request (a POST reads it
     afresh, outside the once-a-request memo), for the view-restriction check
-    to use the same reading; ``None`` in a GET."""
+    to use the same reading; ``None`` in a GET. ``read_stamp``: a stamp the
+    caller has just read (with the site)."""
     from ..services import library_cache
 
-    current_stamp = None if library_cache.memo_active() else library_cache.stamp()
+    if library_cache.memo_active():
+        current_stamp = None
+    else:
+        current_stamp = read_stamp if read_stamp is not None else library_cache.stamp()
     key = route_key(base, parent, components, current_stamp)
     rows = library_cache.fetch(key)
     if rows is None:

@@ -89,23 +89,38 @@ def stamp(library=None) -> tuple:
 def _read_stamp() -> tuple:
     from django.db import connection
 
-    sql = _stamp_sql.get(connection.vendor)
-    if sql is None:
-        sql = _stamp_sql[connection.vendor] = _build_stamp_sql(connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        *row, comments = cursor.fetchone()
+        cursor.execute("SELECT " + ", ".join(stamp_columns(connection)))
+        return take_stamp(cursor.fetchone())
+
+
+def stamp_columns(connection) -> list[str]:
+    """The stamp's scalar subqueries, for a statement's select list: site
+    routing reads them with the site, so a page's request makes one query
+    for both (see ``take_stamp``)."""
+    columns = _stamp_columns.get(connection.vendor)
+    if columns is None:
+        columns = _stamp_columns[connection.vendor] = _build_stamp_columns(connection)
+    return columns
+
+
+def take_stamp(values) -> tuple:
+    """The stamp from the values of :func:`stamp_columns`, kept for the rest
+    of a safe request as if :func:`stamp` had read it."""
+    *row, comments = values
     remember("comments_version", comments)
-    return tuple(row)
+    current = tuple(row)
+    remember("stamp", current)
+    return current
 
 
-# The stamp's statement by database vendor: built once (the history model's
+# The stamp's subqueries by database vendor: built once (the history model's
 # manager alone, which simple_history makes anew on each access, cost more
 # of a request than running the query).
-_stamp_sql: dict[str, str] = {}
+_stamp_columns: dict[str, list[str]] = {}
 
 
-def _build_stamp_sql(connection) -> str:
+def _build_stamp_columns(connection) -> list[str]:
     from django.db.models.sql import Query
     from wagtail.models import PageLogEntry, Revision
 
@@ -138,7 +153,7 @@ def _build_stamp_sql(connection) -> str:
     where, params = query.build_where(PUBLIC_CHANGE).as_sql(query.get_compiler(connection=connection), connection)
     where = where % tuple(connection.schema_editor().quote_value(p) for p in params)
     parts.append(f"(SELECT MAX({q(history._meta.pk.column)}) FROM {q(history._meta.db_table)} WHERE {where})")
-    return "SELECT " + ", ".join(parts)
+    return parts
 
 
 def key(library, *parts, current_stamp: tuple | None = None) -> str:

@@ -25,17 +25,19 @@ import copy
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404
 
 # An address found to lead to another app's page is left to Wagtail at once
-# next time, before the change stamp (a query a page of another app would
-# not otherwise make) is read: the page's own address, or, for a page that
-# answers the rest of an address itself (a blog's archive), every address
-# below it. Kept by site and the page's address, so the hints cannot outgrow
-# the tree. Only a hint: should a govopen page take such an address, Wagtail
-# routes it, correctly, until the hint expires.
+# next time, before the routing rows are looked for: the page's own
+# address, or, for a page that answers the rest of an address itself (a
+# blog's archive), every address below it. Kept by site and the page's
+# address, in this process only (each process finds out for itself, for
+# the price of one routing, rather than every request of every page asking
+# the shared cache), with the copies of stamped parts, so the hints cannot
+# outgrow their byte budget. Only a hint: should a govopen page take such an
+# address, Wagtail routes it, correctly, until the hint expires.
 _NOT_OURS = "govopen:routing:not-ours:"
+_HINT = b"1"
 
 
 def _hint_key(site, kind: str, components: list[str]) -> str:
@@ -58,13 +60,13 @@ def route(request, path: str):
         return None
     # Wagtail's own rules, read afresh (one query, kept on the request): a
     # site's hostname is never read from a copy another process may not
-    # have seen change.
-    site = find_site(request)
+    # have seen change. The change stamp comes in the same statement.
+    site, read_stamp = find_site(request, with_stamp=True)
     if site is None:
         return None
     hints = [_hint_key(site, "page", components)]
     hints += [_hint_key(site, "below", components[:i]) for i in range(1, len(components))]
-    if cache.get_many(hints):
+    if any(library_cache.local_copies.get(hint) is not None for hint in hints):
         return None
     root = copy.copy(site.root_page)
     root_class = root.specific_class
@@ -73,7 +75,8 @@ def route(request, path: str):
     base = getattr(root_class, "base_page_model", None) or Page
     wanted = [root.url_path + "/".join(components[: i + 1]) + "/" for i in range(len(components))]
     rows, current_stamp = _route_rows(base, root, components, wanted,
-                                      lambda: _pages_along(base, root, components, with_ancestors=True))
+                                      lambda: _pages_along(base, root, components, with_ancestors=True),
+                                      read_stamp=read_stamp)
     by_url = {row.url_path: row for row in rows}
     answering, step = _answering_class(root, by_url, components, wanted)
     if answering is _NOWHERE:
@@ -84,7 +87,8 @@ def route(request, path: str):
         return None
     if not issubclass(answering, GovopenPageMixin):
         answered_whole = step == len(components)
-        cache.set(_hint_key(site, "page" if answered_whole else "below", components[:step]), 1, library_cache.TIMEOUT)
+        library_cache.local_copies.set(_hint_key(site, "page" if answered_whole else "below", components[:step]),
+                                       _HINT, library_cache.TIMEOUT)
         return None
     root._govopen_ancestor_ids = [row.alias_of_id or row.pk for row in rows if row.depth < root.depth]
     root._govopen_handed = (tuple(components), rows)
@@ -99,7 +103,7 @@ def route(request, path: str):
 _NOWHERE = object()
 
 
-def find_site(request):
+def find_site(request, *, with_stamp: bool = False):
     """``Site.find_for_request(request)``, its statement written in SQL.
 
     Wagtail's lookup ranks the sites in the database (``CASE`` over the
@@ -108,41 +112,42 @@ def find_site(request):
     This reads the same rows with the same comparisons made by the database
     (so hostnames compare as Wagtail's do), ranks them as
     ``wagtail.models.sites.get_site_for_hostname`` does and keeps the answer
-    where Wagtail looks for it (``request._wagtail_site``)."""
+    where Wagtail looks for it (``request._wagtail_site``).
+
+    ``with_stamp``: returns ``(site, stamp)``, the change stamp read in the
+    same statement (``None`` when no site answers or the request already
+    has both), one round trip to the database instead of two."""
     from django.apps import apps
     from django.db import connections, router
     from django.http.request import split_domain_port
 
+    from . import library_cache
+
     if hasattr(request, "_wagtail_site"):
-        return request._wagtail_site
+        return (request._wagtail_site, None) if with_stamp else request._wagtail_site
     Site = apps.get_model("wagtailcore", "Site")
     hostname = split_domain_port(request._get_raw_host())[0]
     try:
         port = int(request.get_port())
     except (TypeError, ValueError):
-        return Site.find_for_request(request)  # Wagtail's own answer, however it reads this
+        site = Site.find_for_request(request)  # Wagtail's own answer, however it reads this
+        return (site, None) if with_stamp else site
     alias = router.db_for_read(Site)
     connection = connections[alias]
-    q = connection.ops.quote_name
+    # A stamp this safe request has read already is not read again.
+    read_stamp = with_stamp and library_cache.memo_stamp() is None
     page_model = Site._meta.get_field("root_page").related_model
     site_fields = Site._meta.concrete_fields
     page_fields = page_model._meta.concrete_fields
-    sites, pages = q(Site._meta.db_table), q(page_model._meta.db_table)
-    host = f"{sites}.{q(Site._meta.get_field('hostname').column)}"
-    sql = (
-        f"SELECT CASE WHEN {host} = %s THEN 1 ELSE 0 END, "
-        + ", ".join([f"{sites}.{q(f.column)}" for f in site_fields] + [f"{pages}.{q(f.column)}" for f in page_fields])
-        + f" FROM {sites} INNER JOIN {pages} ON {pages}.{q(page_model._meta.pk.column)} = "
-        f"{sites}.{q(Site._meta.get_field('root_page').column)} "
-        f"WHERE {host} = %s OR {sites}.{q(Site._meta.get_field('is_default_site').column)} = %s"
-    )
+    sql, params = site_statement(connection, hostname, with_stamp=read_stamp)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [hostname, hostname, True])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     candidates = []
+    end = 1 + len(site_fields) + len(page_fields)
     for row in rows:
         site = _from_row(Site, connection, alias, site_fields, row[1: 1 + len(site_fields)])
-        site.root_page = _from_row(page_model, connection, alias, page_fields, row[1 + len(site_fields):])
+        site.root_page = _from_row(page_model, connection, alias, page_fields, row[1 + len(site_fields): end])
         by_host = bool(row[0])
         # Wagtail's ranks: hostname and port; hostname of the default site;
         # the default site; hostname only.
@@ -157,7 +162,35 @@ def find_site(request):
         # The default site, unless exactly one other site has this hostname.
         site = candidates[len(candidates) == 2][1]
     request._wagtail_site = site
-    return site
+    if not with_stamp:
+        return site
+    return site, (library_cache.take_stamp(rows[0][end:]) if read_stamp and site is not None else None)
+
+
+def site_statement(connection, hostname: str, *, with_stamp: bool = False) -> tuple[str, list]:
+    """The statement ``find_site`` reads the candidate sites with (and the
+    change stamp's subqueries, repeated on each of the few rows but worked
+    out once: they depend on no row), and its parameters."""
+    from django.apps import apps
+
+    from . import library_cache
+
+    Site = apps.get_model("wagtailcore", "Site")
+    q = connection.ops.quote_name
+    page_model = Site._meta.get_field("root_page").related_model
+    sites, pages = q(Site._meta.db_table), q(page_model._meta.db_table)
+    host = f"{sites}.{q(Site._meta.get_field('hostname').column)}"
+    columns = [f"{sites}.{q(f.column)}" for f in Site._meta.concrete_fields]
+    columns += [f"{pages}.{q(f.column)}" for f in page_model._meta.concrete_fields]
+    if with_stamp:
+        columns += library_cache.stamp_columns(connection)
+    sql = (
+        f"SELECT CASE WHEN {host} = %s THEN 1 ELSE 0 END, " + ", ".join(columns)
+        + f" FROM {sites} INNER JOIN {pages} ON {pages}.{q(page_model._meta.pk.column)} = "
+        f"{sites}.{q(Site._meta.get_field('root_page').column)} "
+        f"WHERE {host} = %s OR {sites}.{q(Site._meta.get_field('is_default_site').column)} = %s"
+    )
+    return sql, [hostname, hostname, True]
 
 
 def _from_row(model, connection, alias, fields, values):
