@@ -140,6 +140,30 @@ def test_a_page_reads_the_change_stamp_once_and_no_restrictions_when_there_are_n
     assert stamp_and_restriction_queries(ctx) == (1, 0)
 
 
+def test_the_site_and_the_stamp_are_read_in_one_statement_unless_sites_come_from_elsewhere(
+        client, platform, monkeypatch):
+    page = publish(platform.index, DisclosureItemPage(title="一处", slug="one"))
+    client.get(page.url)
+
+    def statements(method):
+        with CaptureQueriesContext(connection) as ctx:
+            assert getattr(client, method)(page.url).status_code in (200, 405)
+        sqls = [q["sql"] for q in ctx.captured_queries]
+        site = [sql for sql in sqls if '"wagtailcore_site"."hostname"' in sql]
+        alone = [sql for sql in sqls if sql.startswith("SELECT (SELECT MAX(")]
+        return len(site), sum("MAX(" in sql for sql in site), len(alone)
+
+    assert statements("get") == (1, 1, 0)
+    # A POST reads the stamp afresh, with the site (a page that takes no
+    # POST reads it again to render itself, outside the routing).
+    assert statements("post")[:2] == (1, 1)
+    # Sites read from another database (a replica behind the primary): the
+    # stamp is read on its own, from where it always is.
+    monkeypatch.setattr("django.db.DEFAULT_DB_ALIAS", "primary")
+    assert statements("get") == (1, 0, 1)
+    assert statements("post")[:2] == (1, 0)
+
+
 def test_the_stamp_is_kept_for_one_safe_request_only(db):
     from govopen_wagtail.services import library_cache
 

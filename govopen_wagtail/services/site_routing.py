@@ -118,7 +118,7 @@ def find_site(request, *, with_stamp: bool = False):
     same statement (``None`` when no site answers or the request already
     has both), one round trip to the database instead of two."""
     from django.apps import apps
-    from django.db import connections, router
+    from django.db import DEFAULT_DB_ALIAS, connections, router
     from django.http.request import split_domain_port
 
     from . import library_cache
@@ -134,8 +134,10 @@ def find_site(request, *, with_stamp: bool = False):
         return (site, None) if with_stamp else site
     alias = router.db_for_read(Site)
     connection = connections[alias]
-    # A stamp this safe request has read already is not read again.
-    read_stamp = with_stamp and library_cache.memo_stamp() is None
+    # A stamp this safe request has read already is not read again; nor is
+    # it read here when sites are read from another database than the one
+    # the stamp is read from (a replica), which could be behind it.
+    read_stamp = with_stamp and alias == DEFAULT_DB_ALIAS and library_cache.memo_stamp() is None
     page_model = Site._meta.get_field("root_page").related_model
     site_fields = Site._meta.concrete_fields
     page_fields = page_model._meta.concrete_fields
