@@ -446,53 +446,6 @@ def test_the_candidates_are_the_oldest_two_hundred_sharing_a_value_after_the_exa
     assert service._group_candidates(page.pk, fingerprint, None) == expected(None, 1)
 
 
-def test_the_candidates_are_read_from_each_values_index_in_id_order(page):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    # A consultation of 3,000 comments, a campaign's copies among them, the
-    # statistics up to date (as a live database's are).
-    group = CommentGroup.objects.create(consultation=page)
-    now = timezone.now()
-    ConsultationComment.objects.bulk_create(
-        ConsultationComment(consultation=page, group=group, receipt_number=f"YJ-{i:06d}", received_at=now,
-                            body=f"意见{i}", fingerprint=f"{i % 300:040d}", band0=i % 7, band1=i % 11,
-                            band2=i % 13, band3=i % 17)
-        for i in range(3000)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    with CaptureQueriesContext(connection) as ctx:
-        found = service._group_candidates(page.pk, f"{5:040d}", [1, 2, 3, 4])
-    assert len(found) == 200 and found[0][0] == 0
-    sql = ctx.captured_queries[0]["sql"]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + sql)
-            lines = [str(row[-1]) for row in cursor.fetchall()]
-        else:
-            cursor.execute("EXPLAIN " + sql)
-            lines = [row[0] for row in cursor.fetchall()]
-    plan = "\n".join(lines)
-    # Each value's branch stops at its limit (on SQLite, reading its own
-    # index in id order), never reading all of the consultation's comments
-    # that share a value; only the ids the branches found are merged, and
-    # only the chosen comments' texts are read.
-    if connection.vendor == "sqlite":
-        searches = [i for i, line in enumerate(lines) if "USING INDEX govopen_comment_" in line]
-        assert len(searches) == 5, plan
-        assert all(lines[i + 1].startswith("SCAN b") for i in searches), plan
-        for name in ("govopen_comment_fingerprint", *(f"govopen_comment_band{i}" for i in range(4))):
-            assert f" {name} " in plan, plan
-    else:
-        start = next(i for i, line in enumerate(lines) if "Append" in line)
-        depth = len(lines[start]) - len(lines[start].lstrip())
-        end = next((i for i in range(start + 1, len(lines)) if len(lines[i]) - len(lines[i].lstrip()) <= depth),
-                   len(lines))
-        branches = "\n".join(lines[start:end])
-        assert branches.count("->  Limit") == 5 and "Seq Scan" not in branches, plan
-
-
 @override_settings(GOVOPEN_CAMPAIGN_SIMILARITY=0)
 def test_near_duplicate_grouping_can_be_turned_off(page):
     a, _ = service.submit_comment(page.pk, comment_input(CAMPAIGN))

@@ -811,7 +811,7 @@ class ConsultationComment(models.Model):
     group = models.ForeignKey(
         CommentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments", verbose_name=_("group")
     )
-    fingerprint = models.CharField(max_length=40, editable=False)
+    fingerprint = models.CharField(max_length=40, editable=False, db_index=True)
     band0 = models.IntegerField(default=0, editable=False)
     band1 = models.IntegerField(default=0, editable=False)
     band2 = models.IntegerField(default=0, editable=False)
@@ -839,11 +839,10 @@ class ConsultationComment(models.Model):
         verbose_name_plural = _("comments")
         indexes = [
             models.Index(fields=["consultation", "status"]),
-            # In id order within a value: the grouping reads the oldest
-            # comments sharing each value (or the text), a few hundred at
-            # most, however many thousands of a campaign's copies share it.
-            models.Index(fields=["consultation", "fingerprint", "id"], name="govopen_comment_fingerprint"),
-            *(models.Index(fields=["consultation", f"band{i}", "id"], name=f"govopen_comment_band{i}") for i in range(4)),
+            models.Index(fields=["consultation", "band0"]),
+            models.Index(fields=["consultation", "band1"]),
+            models.Index(fields=["consultation", "band2"]),
+            models.Index(fields=["consultation", "band3"]),
         ]
 
     def __str__(self) -> str:

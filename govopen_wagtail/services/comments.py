@@ -178,37 +178,25 @@ def _group_candidates(page_id: int, fingerprint: str, bands: list[int] | None) -
 
     Written as SQL: this runs inside every public comment's transaction,
     and building the same statement through the ORM cost more than running
-    it. One branch a value, each reading its own index (the consultation,
-    the fingerprint or value, and the id) in id order and stopping at the
-    limit: a campaign's thousands of copies share the values, and
-    reading them all (one condition of five alternatives) and sorting them
-    made each comment cost the database more the more had come before it."""
+    it. Each alternative repeats the consultation so that SQLite, like
+    PostgreSQL, answers each from its own index (consultation and band, or
+    the fingerprint) instead of reading every comment of the consultation."""
     meta = ConsultationComment._meta
     connection = connections[router.db_for_write(ConsultationComment)]
     q = connection.ops.quote_name
-    column = lambda name: q(meta.get_field(name).column)
-    table, pk = q(meta.db_table), q(meta.pk.column)
-    limit = 200 if bands is not None else 1
-    keep = f"{column('group')} IS NOT NULL AND {column('status')} <> %s"
-    branches, params = [], []
-    for same, name, value in [(0, "fingerprint", fingerprint),
-                              *((1, f"band{i}", band) for i, band in enumerate(bands or ()))]:
-        branches.append(
-            f"SELECT * FROM (SELECT {same} AS {q('same')}, {pk} FROM {table} WHERE {column('consultation')} = %s "
-            f"AND {column(name)} = %s AND {keep} ORDER BY {pk} LIMIT {limit}) {q(f'b{len(branches)}')}"
-        )
-        params += [page_id, value, Status.SPAM.value]
-    # Ids only until the limit is applied (a comment sharing two values is
-    # one candidate, an exact copy first); the texts of those alone.
-    chosen = (
-        f"SELECT MIN({q('same')}) AS {q('same')}, {pk} FROM ({' UNION ALL '.join(branches)}) {q('branches')} "
-        f"GROUP BY {pk} ORDER BY 1, 2 LIMIT {limit}"
-    )
+    consultation = q(meta.get_field("consultation").column)
+    columns = ["fingerprint", *(f"band{i}" for i in range(4))] if bands is not None else ["fingerprint"]
+    values = [fingerprint, *bands] if bands is not None else [fingerprint]
+    match = " OR ".join(f"({consultation} = %s AND {q(meta.get_field(c).column)} = %s)" for c in columns)
+    fingerprint_column = q(meta.get_field("fingerprint").column)
     sql = (
-        f"SELECT {q('chosen')}.{q('same')}, {table}.{column('body')}, {table}.{column('group')} "
-        f"FROM ({chosen}) {q('chosen')} INNER JOIN {table} ON {table}.{pk} = {q('chosen')}.{pk} "
-        f"ORDER BY {q('chosen')}.{q('same')}, {q('chosen')}.{pk}"
+        f"SELECT CASE WHEN {fingerprint_column} = %s THEN 0 ELSE 1 END AS {q('same')}, "
+        f"{q(meta.get_field('body').column)}, {q(meta.get_field('group').column)} "
+        f"FROM {q(meta.db_table)} WHERE ({match}) AND {q(meta.get_field('group').column)} IS NOT NULL "
+        f"AND {q(meta.get_field('status').column)} <> %s "
+        f"ORDER BY {q('same')}, {q(meta.pk.column)} LIMIT {200 if bands is not None else 1}"
     )
+    params = [fingerprint, *(p for value in values for p in (page_id, value)), Status.SPAM.value]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
