@@ -43,6 +43,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 
+from .services import statements
+
 SWEEP_SECONDS = 300
 SWEEP_KEY = "govopen:captcha:swept"
 #: How long a written batch of challenges is handed out.
@@ -195,7 +197,7 @@ def _use_up(hashkey: str, response: str) -> int:
     column = lambda name: q(meta.get_field(name).column)  # noqa: E731
     sql = (f"DELETE FROM {q(meta.db_table)} WHERE {column('hashkey')} = %s AND {column('response')} = %s "
            f"AND {column('expiration')} > %s")
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute(sql, [hashkey, response, connection.ops.adapt_datetimefield_value(timezone.now())])
         return cursor.rowcount
 

@@ -198,6 +198,12 @@ DEFAULTS: dict[str, Any] = {
     "LOCAL_CACHE_SECONDS": 60,
     # The most those copies take in each process, in bytes.
     "LOCAL_CACHE_BYTES": 8 * 1024 * 1024,
+    # On PostgreSQL, the plugin's own statements on its busiest paths (a
+    # request's site and page, a comment's group candidates and captcha) are
+    # prepared once per connection. False behind a connection pooler that
+    # does not keep prepared statements (PgBouncer in transaction mode
+    # before 1.21).
+    "PREPARE_STATEMENTS": True,
     # Replace a non-ASCII slug (Wagtail makes one from a Chinese title, and it
     # becomes a very long percent-encoded address) with a short readable one
     # such as doc-2018-85 or item-20260825; editors can still change it.

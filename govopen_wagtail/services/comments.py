@@ -29,6 +29,7 @@ from ..models.consultations import (
     govopen_tz,
     new_receipt_number,
 )
+from . import statements
 
 Channel = ConsultationComment.Channel
 Status = ConsultationComment.Status
@@ -197,7 +198,7 @@ def _group_candidates(page_id: int, fingerprint: str, bands: list[int] | None) -
         f"ORDER BY {q('same')}, {q(meta.pk.column)} LIMIT {200 if bands is not None else 1}"
     )
     params = [fingerprint, *(p for value in values for p in (page_id, value)), Status.SPAM.value]
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -19,6 +19,8 @@ from typing import Any, Callable
 
 from django.db import connections, router
 
+from . import statements
+
 # (model, database alias) -> (sql, attnames, selected expressions), or None
 # where the ORM must answer itself. Filled on first use; the same for every
 # request and thread (converters are looked up on each thread's connection).
@@ -88,7 +90,7 @@ def get_by_pk(model: type, pk: Any):
         return model._default_manager.using(alias).get(pk=pk)
     sql, attnames, expressions = statement
     connection = connections[alias]
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:

@@ -24,6 +24,7 @@ from django.core.cache import cache
 from wagtail.models import PageViewRestriction
 
 from ..conf import govopen_settings
+from . import statements
 
 TIMEOUT = 3600
 
@@ -89,7 +90,7 @@ def stamp(library=None) -> tuple:
 def _read_stamp() -> tuple:
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute("SELECT " + ", ".join(stamp_columns(connection)))
         return take_stamp(cursor.fetchone())
 

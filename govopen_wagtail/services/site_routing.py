@@ -27,6 +27,8 @@ import hashlib
 from django.conf import settings
 from django.http import Http404
 
+from . import statements
+
 # An address found to lead to another app's page is left to Wagtail at once
 # next time, before the routing rows are looked for: the page's own
 # address, or, for a page that answers the rest of an address itself (a
@@ -142,7 +144,7 @@ def find_site(request, *, with_stamp: bool = False):
     site_fields = Site._meta.concrete_fields
     page_fields = page_model._meta.concrete_fields
     sql, params = site_statement(connection, hostname, with_stamp=read_stamp)
-    with connection.cursor() as cursor:
+    with statements.cursor(connection) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     candidates = []
