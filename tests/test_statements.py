@@ -3,7 +3,7 @@ connection on PostgreSQL (``services.statements``), and run as Django runs
 its own where that is turned off or the database is another."""
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from govopen_wagtail.models import DisclosureItemPage
@@ -76,3 +76,50 @@ def test_django_s_own_queries_are_not_prepared():
         with connection.cursor() as cursor:
             cursor.execute("SELECT %s + 1 AS govopen_probe", [1])
     assert prepared("govopen_probe") == 0
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_routed_request_s_first_statement_stands_for_the_health_check_even_after_a_restart(
+        client, platform, monkeypatch):
+    page = publish(platform.index, DisclosureItemPage(title="一处", slug="one"))
+    assert client.get(page.url).status_code == 200
+    # As with CONN_HEALTH_CHECKS = True: Django asks is_usable() (a SELECT 1)
+    # before a request's first query on a kept db.
+    db = connections[DEFAULT_DB_ALIAS]
+    monkeypatch.setitem(db.settings_dict, "CONN_HEALTH_CHECKS", True)
+    monkeypatch.setattr(db, "health_check_enabled", True)
+    monkeypatch.setitem(db.settings_dict, "CONN_MAX_AGE", None)  # kept between requests
+    monkeypatch.setattr(db, "close_at", None)
+    checks = []
+    usable = type(db).is_usable
+    monkeypatch.setattr(type(db), "is_usable", lambda self: checks.append(1) or usable(self))
+
+    def new_request():
+        # What Django does as a request starts (the test client leaves it out).
+        db.close_if_unusable_or_obsolete()
+        assert db.health_check_done is False and db.connection is not None
+
+    new_request()
+    assert client.get(page.url).status_code == 200
+    assert checks == []
+    # The server ends the connection between two requests (a restart): the
+    # next request's statement finds it closed and runs again on a new one.
+    backend = db.connection.info.backend_pid
+    other = db.get_new_connection(db.get_connection_params())
+    try:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+        other.commit()
+    finally:
+        other.close()
+    new_request()
+    assert client.get(page.url).status_code == 200
+    assert db.connection.info.backend_pid != backend
+    assert checks == []
+    # Inside a transaction the statement is not the check: Django's runs.
+    new_request()
+    from django.db import transaction
+
+    with transaction.atomic():
+        compiled_reads.get_by_pk(DisclosureItemPage, page.pk)
+    assert checks == [1]

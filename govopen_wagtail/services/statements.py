@@ -10,6 +10,9 @@ Python. :func:`cursor` gives those statements a cursor that sends the
 parameters apart and prepares each statement the first time a connection
 runs it, so the database plans it once per connection.
 
+With ``CONN_HEALTH_CHECKS``, the first of these statements in a request
+also stands for Django's ``SELECT 1`` check (see :func:`cursor`).
+
 Django's own queries are left as Django makes them: Django keeps
 server-side binding off by default, as some ORM statements fail with it.
 
@@ -30,16 +33,17 @@ from ..conf import govopen_settings
 # run here, which ask for it, are prepared.
 _ONLY_WHEN_ASKED = 2**62
 
-_classes: tuple | None = None
+_classes: dict | None = None
 
 
-def _cursor_classes() -> tuple:
-    """(the cursor, the wrapper that logs its statements while Django logs
-    queries, a function telling whether a cursor must be given the
-    connection's time zone), made on first use: psycopg is imported only on
-    PostgreSQL."""
+def _cursor_classes() -> dict:
+    """The cursor and its wrappers, made on first use (psycopg is imported
+    only on PostgreSQL): ``(checks, logged)`` -> wrapper class, where
+    ``checks``: the statement stands for the request's health check, and
+    ``logged``: Django is logging queries."""
     global _classes
     if _classes is None:
+        from django.db import InterfaceError, OperationalError
         from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, CursorDebugWrapper, ServerBindingCursor
         from django.db.backends.postgresql.psycopg_any import register_tzloader
         from django.db.backends.utils import CursorWrapper
@@ -59,6 +63,16 @@ def _cursor_classes() -> tuple:
                 return super().execute(query, params, prepare=True if prepare is None else prepare,
                                        binary=binary)
 
+        def new_cursor(connection):
+            raw = connection.connection
+            if raw.prepare_threshold is None:
+                raw.prepare_threshold = _ONLY_WHEN_ASKED
+            made = PreparingCursor(raw)
+            # As Django's ``create_cursor``: the connection's zone, if it differs.
+            if connection.timezone != raw.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+                register_tzloader(connection.timezone, made)
+            return made
+
         class LoggedCursor(CursorDebugWrapper):
             """Logs the statement with its values in place, as Django's own
             queries are logged (Django reads a prepared statement's text as
@@ -68,12 +82,32 @@ def _cursor_classes() -> tuple:
                 with self.debug_sql(ClientCursor(self.cursor.connection).mogrify(sql, params)):
                     return CursorWrapper.execute(self, sql, params)
 
-        def set_zone(connection, cursor) -> None:
-            # As Django's ``create_cursor``: the connection's zone, if it differs.
-            if connection.timezone != connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
-                register_tzloader(connection.timezone, cursor)
+        class Checks:
+            """The request's first statement, standing for Django's health
+            check: where the server has closed the connection since the last
+            request (a restart), what the check would have found, the
+            statement is run again once on a new connection."""
 
-        _classes = (PreparingCursor, LoggedCursor, set_zone)
+            def execute(self, sql, params=None):
+                try:
+                    return super().execute(sql, params)
+                except (OperationalError, InterfaceError):
+                    raw = self.cursor.connection
+                    if not (raw.broken or raw.closed) or self.db.in_atomic_block:
+                        raise
+                self.db.close()
+                self.db.ensure_connection()
+                with self.db.wrap_database_errors:
+                    self.cursor = new_cursor(self.db)
+                return super().execute(sql, params)
+
+        _classes = {
+            "new_cursor": new_cursor,
+            (False, False): CursorWrapper,
+            (False, True): LoggedCursor,
+            (True, False): type("CheckingCursor", (Checks, CursorWrapper), {}),
+            (True, True): type("CheckingLoggedCursor", (Checks, LoggedCursor), {}),
+        }
     return _classes
 
 
@@ -92,18 +126,26 @@ def prepares(connection) -> bool:
 def cursor(connection):
     """A cursor (Django's wrapper, so queries are logged and counted as any
     other) for one of the plugin's statements: prepared on PostgreSQL (see
-    the module's docstring), Django's own cursor elsewhere."""
+    the module's docstring), Django's own cursor elsewhere.
+
+    With ``CONN_HEALTH_CHECKS``, Django checks a kept connection with a
+    ``SELECT 1`` before a request's first query: a round trip of its own on
+    every request. When that first query is one of these (as on every routed
+    page) and no transaction is open, the statement itself is the check: it
+    is run again once on a new connection if the old one turns out closed,
+    which is what the check would have done."""
     if not prepares(connection):
         return connection.cursor()
     # What ``connection.cursor()`` does, with another cursor class.
-    connection.close_if_health_check_failed()
+    checks = (connection.health_check_enabled and not connection.health_check_done
+              and connection.connection is not None and not connection.in_atomic_block)
+    if checks:
+        connection.health_check_done = True
+    else:
+        connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        raw = connection.connection
-        if raw.prepare_threshold is None:
-            raw.prepare_threshold = _ONLY_WHEN_ASKED
-        preparing, logged, set_zone = _cursor_classes()
-        made = preparing(raw)
-        set_zone(connection, made)
+        classes = _cursor_classes()
+        made = classes["new_cursor"](connection)
         connection.validate_thread_sharing()
-        return logged(made, connection) if connection.queries_logged else connection.make_cursor(made)
+        return classes[checks, connection.queries_logged](made, connection)
