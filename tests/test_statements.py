@@ -123,3 +123,29 @@ def test_a_routed_request_s_first_statement_stands_for_the_health_check_even_aft
     with transaction.atomic():
         compiled_reads.get_by_pk(DisclosureItemPage, page.pk)
     assert checks == [1]
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_write_standing_for_the_health_check_is_not_sent_again_on_a_new_connection(platform, monkeypatch):
+    from django.db import OperationalError
+
+    db = connections[DEFAULT_DB_ALIAS]
+    monkeypatch.setattr(db, "health_check_enabled", True)
+    monkeypatch.setitem(db.settings_dict, "CONN_MAX_AGE", None)
+    monkeypatch.setattr(db, "close_at", None)
+    db.ensure_connection()
+    backend = db.connection.info.backend_pid
+    other = db.get_new_connection(db.get_connection_params())
+    try:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+        other.commit()
+    finally:
+        other.close()
+    db.health_check_done = False
+    # It may have been done before the connection dropped: the error is the
+    # caller's to see, as without the stand-in.
+    with pytest.raises(OperationalError):
+        with statements.cursor(db) as cursor:
+            cursor.execute("DELETE FROM wagtailcore_site WHERE id = %s", [-1])
+    db.close()

@@ -86,14 +86,16 @@ def _cursor_classes() -> dict:
             """The request's first statement, standing for Django's health
             check: where the server has closed the connection since the last
             request (a restart), what the check would have found, the
-            statement is run again once on a new connection."""
+            statement is run again once on a new connection. Only a read:
+            a write whose connection dropped may have been done already."""
 
             def execute(self, sql, params=None):
                 try:
                     return super().execute(sql, params)
                 except (OperationalError, InterfaceError):
                     raw = self.cursor.connection
-                    if not (raw.broken or raw.closed) or self.db.in_atomic_block:
+                    if (not (raw.broken or raw.closed) or self.db.in_atomic_block
+                            or sql.lstrip()[:6].upper() != "SELECT"):
                         raise
                 self.db.close()
                 self.db.ensure_connection()
