@@ -481,3 +481,68 @@ def test_a_routed_page_is_read_as_wagtail_reads_it(platform):
         compiled_reads.get_by_pk(NormativeDocumentPage, consultation.pk)  # another type's page
     with pytest.raises(ObjectDoesNotExist):
         compiled_reads.get_by_pk(DisclosureItemPage, 10**9)
+
+
+def test_a_page_on_the_requests_own_site_has_wagtails_address(platform):
+    """``get_url`` of a govopen page below the root of the site a request was
+    routed on is found from that site's row, and is Wagtail's answer, for
+    every site a page is below (nested roots included) and every host."""
+    from django.test import RequestFactory
+    from wagtail.models import Site
+
+    from govopen_wagtail.services.site_routing import find_site
+    from tests.factories import make_platform, make_site
+
+    school = make_site("school.example", default=False)
+    school_item = publish(make_platform(school).index, DisclosureItemPage(title="学校的", slug="item"))
+    # A site whose root is the bureau's platform: its pages are below two roots.
+    nested = Site.objects.create(hostname="gk.example", port=80, root_page=platform.index, is_default_site=False)
+    leaf = publish(platform.active, DisclosureItemPage(title="叶", slug="leaf"))
+    pages = [leaf, platform.index, platform.guide, school_item]
+    factory = RequestFactory()
+    seen = set()
+    for host in ("localhost", "school.example", "gk.example", "unknown.example"):
+        request = factory.get("/", HTTP_HOST=host)
+        site = find_site(request)
+        for page in pages:
+            page = page.specific
+            ours = page.get_url(request)
+            wagtails = Page.get_url(page, request=factory.get("/", HTTP_HOST=host))
+            assert ours == wagtails, (host, page.title)
+            seen.add(ours.startswith("/"))
+            # Another current site than the request's: Wagtail's answer.
+            assert page.get_url(request, current_site=school) == Page.get_url(
+                page, request=factory.get("/", HTTP_HOST=host), current_site=school)
+        assert site is not None
+    assert seen == {True, False}  # relative on its own site, absolute on another
+    # A request no site was found for yet: Wagtail's answer, as Wagtail finds it.
+    ours = leaf.specific.get_url(factory.get("/", HTTP_HOST="gk.example"))
+    assert ours == Page.get_url(leaf.specific, request=factory.get("/", HTTP_HOST="gk.example"))
+    assert ours == f"/{platform.active.slug}/leaf/"
+    assert nested.root_page_id == platform.index.pk
+
+
+def test_a_consultation_and_its_comment_ask_for_no_sites_root_paths(client, platform, monkeypatch):
+    """Wagtail's every-site root paths (a shared-cache round trip on each
+    request that asks) are not needed for the page's own address."""
+    from wagtail.models import Site
+
+    from tests.comment_helpers import post_comment
+    from tests.factories import make_consultation, make_consultation_index
+
+    consultation = make_consultation(make_consultation_index(platform.index), title="方案（征求意见稿）")
+    url = consultation.url
+    post_comment(client, consultation)  # warm
+    asked = []
+    original = Site.get_site_root_paths
+
+    def counting():
+        asked.append(1)
+        return original()
+
+    monkeypatch.setattr(Site, "get_site_root_paths", staticmethod(counting))
+    response = post_comment(client, consultation, body="建议把第一条的时间提前到早上八点。")
+    assert response.status_code in (302, 303)
+    assert response["Location"].startswith(url + "comment/") or response["Location"].startswith(url)
+    assert client.get(response["Location"]).status_code == 200
+    assert asked == []

@@ -66,6 +66,15 @@ class GovopenPageMixin:
             self._govopen_restrictions = restrictions
         return restrictions
 
+    def get_url(self, request=None, current_site=None):
+        # Wagtail's answer needs every site's root path (a shared-cache round
+        # trip on each request that asks first: a consultation's GET and its
+        # comment's redirect did). A page below the root of the site the
+        # request was routed on has that site's relative address, which the
+        # site row already read for the request gives (see same_site_url).
+        url = same_site_url(self, request, current_site)
+        return url if url is not None else super().get_url(request=request, current_site=current_site)
+
     def absolute_url(self, request=None) -> str:
         """The page's address as the visitor reached the site (host and scheme
         of the request), not the Site record's hostname, which is often
@@ -148,6 +157,42 @@ class AttachmentBase(Orderable):
 
     class Meta(Orderable.Meta):
         abstract = True
+
+
+def same_site_url(page, request, current_site=None) -> str | None:
+    """``page.get_url(request)`` as Wagtail gives it for a page below the
+    root of the request's own site: the relative address, found from the
+    site row read for the request (with its root page, by the routing or
+    ``find_site``), without every site's root paths. ``None`` where Wagtail
+    must answer: no such row on the request, another ``current_site``, a
+    translated site (its language decides the address), a page type with
+    its own ``get_url_parts``, or a page outside that site's root.
+
+    Wagtail prefers the request's site for a page below several site roots,
+    and gives the address relative to that site's root, so the answer is
+    the same."""
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+    from wagtail.models import Page
+
+    if request is None or getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return None
+    site = getattr(request, "_wagtail_site", None)
+    if site is None or (current_site is not None and current_site.pk != site.pk):
+        return None
+    root = site._state.fields_cache.get("root_page")
+    url_path = page.url_path
+    if root is None or not url_path or not root.url_path or not url_path.startswith(root.url_path):
+        return None
+    if type(page).get_url_parts is not Page.get_url_parts:
+        return None
+    try:
+        path = reverse("wagtail_serve", args=(url_path[len(root.url_path):],))
+    except NoReverseMatch:
+        return None
+    if not getattr(settings, "WAGTAIL_APPEND_SLASH", True) and path != "/":
+        path = path.rstrip("/")
+    return path
 
 
 def _routes_itself(cls, remaining: list[str]) -> bool:
