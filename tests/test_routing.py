@@ -528,10 +528,11 @@ def test_a_consultation_and_its_comment_ask_for_no_sites_root_paths(client, plat
     from wagtail.models import Site
 
     from tests.comment_helpers import post_comment
-    from tests.factories import make_consultation, make_consultation_index
+    from tests.factories import make_consultation, make_consultation_index, make_message_page
 
     consultation = make_consultation(make_consultation_index(platform.index), title="方案（征求意见稿）")
-    url = consultation.url
+    board = make_message_page(platform.index)  # every page links to it ("report an error")
+    url, board_url = consultation.url, board.url
     post_comment(client, consultation)  # warm
     asked = []
     original = Site.get_site_root_paths
@@ -545,4 +546,6 @@ def test_a_consultation_and_its_comment_ask_for_no_sites_root_paths(client, plat
     assert response.status_code in (302, 303)
     assert response["Location"].startswith(url + "comment/") or response["Location"].startswith(url)
     assert client.get(response["Location"]).status_code == 200
+    html = client.get(url).content.decode()
+    assert f'href="{board_url}?about={consultation.pk}#write"' in html
     assert asked == []

@@ -77,15 +77,27 @@ def govopen_report_error(context) -> str:
     page = context.get("page")
     if request is None or page is None or not getattr(page, "live", False) or not getattr(page, "pk", None):
         return ""
-    target = message_page_for(request)
-    if target is None:
-        return ""
-    url = target.get_url(request)
-    if not url:
-        return ""
-    query = {"about": page.pk}
-    return render_to_string("govopen_wagtail/includes/report_error.html",
-                            {"report_url": f"{url}?{urlencode(query)}#write"}, request=request)
+
+    def render() -> str:
+        target = message_page_for(request)
+        url = target.get_url(request) if target is not None else None
+        if not url:
+            return ""
+        query = {"about": page.pk}
+        return render_to_string("govopen_wagtail/includes/report_error.html",
+                                {"report_url": f"{url}?{urlencode(query)}#write"}, request=request)
+
+    from wagtail.models import Page
+
+    from ..services.fragments import cached_html
+
+    if not isinstance(page, Page):
+        return render()
+    # Kept as HTML under the change stamp, as the other parts of a page: the
+    # message page's address took every site's root paths from the shared
+    # cache on each view (a message page is its own site's, and its
+    # address changes only with a publish, move or rename: the stamp).
+    return cached_html(request, page, "report-error", render)
 
 
 @register.simple_tag(takes_context=True)
