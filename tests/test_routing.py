@@ -549,3 +549,49 @@ def test_a_consultation_and_its_comment_ask_for_no_sites_root_paths(client, plat
     html = client.get(url).content.decode()
     assert f'href="{board_url}?about={consultation.pk}#write"' in html
     assert asked == []
+
+
+def test_a_routed_pages_row_is_kept_under_the_stamp_with_objects_of_each_requests_own(client, platform):
+    """The routed page's own row is read once per state of the content (the
+    change stamp) in a process; a new revision is shown at once, and no
+    request gets another's objects."""
+    from govopen_wagtail.models import ConsultationPage
+    from govopen_wagtail.services import compiled_reads, library_cache
+    from tests.factories import make_consultation, make_consultation_index
+
+    consultation = make_consultation(make_consultation_index(platform.index), title="课后服务方案（征求意见稿）",
+                                     sections=("第一条", "第二条"))
+    table = ConsultationPage._meta.db_table
+
+    def row_reads(url, method="get") -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = getattr(client, method)(url)
+        reads = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+                 and f'"{table}"."page_ptr_id" =' in q["sql"]]
+        return len(reads), response.content.decode()
+
+    assert row_reads(consultation.url)[0] == 1
+    count, html = row_reads(consultation.url)
+    assert count == 0 and "课后服务方案（征求意见稿）" in html
+    # A new revision published: the stamp changes, the row is read afresh.
+    page = ConsultationPage.objects.get(pk=consultation.pk)
+    page.title = "课后服务方案（修改后的征求意见稿）"
+    page.save_revision().publish()
+    count, html = row_reads(consultation.url)
+    assert count == 1 and "课后服务方案（修改后的征求意见稿）" in html
+    # Each reader its own objects, the stream's values too.
+    stamp = library_cache.stamp()
+    first = compiled_reads.get_by_pk(ConsultationPage, consultation.pk, stamp=stamp)
+    second = compiled_reads.get_by_pk(ConsultationPage, consultation.pk, stamp=stamp)
+    assert first is not second and first.title == second.title == page.title
+    first.title = "改了"
+    first.draft[0].value["heading"] = "改了"
+    third = compiled_reads.get_by_pk(ConsultationPage, consultation.pk, stamp=stamp)
+    assert third.title == page.title and third.draft[0].value["heading"] == "第一条"
+    # Nothing kept when local copies are off.
+    library_cache.local_copies.clear()
+    from django.test import override_settings
+
+    with override_settings(GOVOPEN_LOCAL_CACHE_SECONDS=0):
+        assert row_reads(consultation.url)[0] == 1
+        assert row_reads(consultation.url)[0] == 1

@@ -276,7 +276,7 @@ def fast_route(parent, request, path_components):
     from django.http import Http404
     from wagtail.models import Page
 
-    from ..services import compiled_reads
+    from ..services import compiled_reads, library_cache
 
     base = getattr(type(parent), "base_page_model", None) or Page
     components = list(path_components)
@@ -310,7 +310,9 @@ def fast_route(parent, request, path_components):
             ancestors.append(child.alias_of_id or child.pk)
             current = child
             continue
-        page = compiled_reads.specific(child)
+        # Its row is kept under the stamp this request routed with.
+        page = compiled_reads.specific(
+            child, stamp=current_stamp if current_stamp is not None else library_cache.memo_stamp())
         page._cached_parent_obj = current
         page._govopen_ancestor_ids = ancestors
         if current_stamp is not None:

@@ -15,10 +15,12 @@ is left to the ORM.
 
 from __future__ import annotations
 
+import pickle
 from typing import Any, Callable
 
 from django.db import connections, router
 
+from ..conf import govopen_settings
 from . import statements
 
 # (model, database alias) -> (sql, attnames, selected expressions), or None
@@ -77,10 +79,13 @@ def convert(values: list, converters: list, connection) -> list:
     return values
 
 
-def get_by_pk(model: type, pk: Any):
+def get_by_pk(model: type, pk: Any, *, stamp: tuple | None = None):
     """``model._default_manager.get(pk=pk)``, read with a statement compiled
     once (see the module's docstring). Raises ``model.DoesNotExist`` as
-    ``get`` does."""
+    ``get`` does.
+
+    ``stamp``: the change stamp read for this request, for a page's row: the
+    row as read is then kept in this process under it (see ``_kept_row``)."""
     alias = router.db_for_read(model)
     key = (model, alias)
     if key not in _statements:
@@ -90,25 +95,54 @@ def get_by_pk(model: type, pk: Any):
         return model._default_manager.using(alias).get(pk=pk)
     sql, attnames, expressions = statement
     connection = connections[alias]
-    with statements.cursor(connection) as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
+
+    def read():
+        with statements.cursor(connection) as cursor:
+            cursor.execute(sql, [pk])
+            return cursor.fetchone()
+
+    row = read() if stamp is None else _kept_row(model, alias, pk, stamp, read)
     if row is None:
         raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
     values = convert(list(row), row_converters(connection, key, lambda: expressions), connection)
     return model.from_db(alias, attnames, values)
 
 
-def specific(page):
+def _kept_row(model: type, alias: str, pk: Any, stamp: tuple, read: Callable[[], Any]):
+    """A page's row as the database sent it (before Django's converters, so
+    every request makes objects of its own), kept in this process under the
+    change stamp, as the base rows of the pages along an address already
+    are (``GovopenPageMixin.route``): a page's fields change with a revision
+    or a logged action (publish, unpublish, move, rename, lock, delete),
+    which change the stamp. Kept here only, never in the shared cache: a
+    round trip to it costs what reading the row does. Reading the routed
+    page's row was a sixth of a comment's GET and POST in the worker."""
+    from . import library_cache
+
+    if govopen_settings.LOCAL_CACHE_SECONDS <= 0:
+        return read()
+    cache_key = library_cache.key(None, "row", model._meta.label_lower, alias, pk, current_stamp=stamp)
+    data = library_cache.local_copies.get(cache_key)
+    if data is not None:
+        return pickle.loads(data)
+    row = read()
+    if row is not None:
+        library_cache.local_copies.set(cache_key, pickle.dumps(tuple(row), pickle.HIGHEST_PROTOCOL),
+                                       library_cache.TIMEOUT)
+    return row
+
+
+def specific(page, *, stamp: tuple | None = None):
     """``page.specific``, its row read by :func:`get_by_pk` (Wagtail's
     ``get_specific``: the same instance for a page already specific, the
-    base page's other attributes carried over)."""
+    base page's other attributes carried over). ``stamp``: as for
+    :func:`get_by_pk`."""
     if "specific" in page.__dict__:
         return page.__dict__["specific"]
     model = page.specific_class
     if model is None or isinstance(page, model):
         return page.specific
-    instance = get_by_pk(model, page.pk)
+    instance = get_by_pk(model, page.pk, stamp=stamp)
     for name, value in page.__dict__.items():
         instance.__dict__.setdefault(name, value)
     page.__dict__["specific"] = instance
