@@ -20,6 +20,19 @@ def prepared(fragment: str) -> int:
         return cursor.fetchone()[0]
 
 
+def terminate_backend(db) -> int:
+    """End ``db``'s server connection from another one, as a server restart
+    between two requests would; returns the ended backend's pid."""
+    backend = db.connection.info.backend_pid
+    other = db.get_new_connection(db.get_connection_params())
+    try:
+        other.execute("SELECT pg_terminate_backend(%s)", [backend])
+        other.commit()
+    finally:
+        other.close()
+    return backend
+
+
 @postgresql
 def test_a_routed_page_s_site_and_page_statements_are_prepared_once_per_connection(client, platform):
     page = publish(platform.index, DisclosureItemPage(title="一处", slug="one"))
@@ -105,13 +118,7 @@ def test_a_routed_request_s_first_statement_stands_for_the_health_check_even_aft
     assert checks == []
     # The server ends the connection between two requests (a restart): the
     # next request's statement finds it closed and runs again on a new one.
-    backend = db.connection.info.backend_pid
-    other = db.get_new_connection(db.get_connection_params())
-    try:
-        other.execute("SELECT pg_terminate_backend(%s)", [backend])
-        other.commit()
-    finally:
-        other.close()
+    backend = terminate_backend(db)
     new_request()
     assert client.get(page.url).status_code == 200
     assert db.connection.info.backend_pid != backend
@@ -135,13 +142,7 @@ def test_a_write_standing_for_the_health_check_is_not_sent_again_on_a_new_connec
     monkeypatch.setitem(db.settings_dict, "CONN_MAX_AGE", None)
     monkeypatch.setattr(db, "close_at", None)
     db.ensure_connection()
-    backend = db.connection.info.backend_pid
-    other = db.get_new_connection(db.get_connection_params())
-    try:
-        other.execute("SELECT pg_terminate_backend(%s)", [backend])
-        other.commit()
-    finally:
-        other.close()
+    terminate_backend(db)
     db.health_check_done = False
     # It may have been done before the connection dropped: the error is the
     # caller's to see, as without the stand-in.
