@@ -180,7 +180,8 @@ def same_site_url(page, request, current_site=None) -> str | None:
     site = getattr(request, "_wagtail_site", None)
     if site is None or (current_site is not None and current_site.pk != site.pk):
         return None
-    root = site._state.fields_cache.get("root_page")
+    # Only a root page already read with the site (no query for it here).
+    root = type(site)._meta.get_field("root_page").get_cached_value(site, None)
     url_path = page.url_path
     if root is None or not url_path or not root.url_path or not url_path.startswith(root.url_path):
         return None

@@ -116,7 +116,7 @@ def _kept_row(model: type, alias: str, pk: Any, stamp: tuple, read: Callable[[],
     or a logged action (publish, unpublish, move, rename, lock, delete),
     which change the stamp. Kept here only, never in the shared cache: a
     round trip to it costs what reading the row does. Reading the routed
-    page's row was a sixth of a comment's GET and POST in the worker."""
+    page's row was about a twelfth of a comment's GET and POST in the worker."""
     from . import library_cache
 
     if govopen_settings.LOCAL_CACHE_SECONDS <= 0:
